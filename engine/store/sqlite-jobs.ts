@@ -1,0 +1,264 @@
+/**
+ * Jobs and the idempotency ledger in SQLite: the durable queue with leases. Synchronous; the adapter runs
+ * each call inside its group commit, so every method here is one atomic step.
+ */
+import type Database from 'better-sqlite3';
+import { FerryError } from '../errors.js';
+import {
+  effectiveKey,
+  JOB_STATUSES,
+  type DeadLetterInput,
+  type DeliveryOutcome,
+  type EnqueueResult,
+  type FrozenPayload,
+  type Job,
+  type LedgerEntry,
+  type NewJob,
+  type RetryLater,
+  type StatusCounts,
+} from './port.js';
+import type { SqliteEventLog } from './sqlite-events.js';
+import { cleanText, errorJson, toJob, toLedgerEntry, type JobRow, type LedgerRow } from './sqlite-rows.js';
+
+const ACTIVE = `status IN ('queued', 'leased')`;
+const CLEAR_LEASE = 'lease_owner = NULL, lease_until = NULL';
+
+export class SqliteJobs {
+  private readonly s;
+
+  constructor(
+    db: Database.Database,
+    private readonly events: SqliteEventLog,
+  ) {
+    this.s = {
+      get: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+      insert: db.prepare(
+        `INSERT INTO jobs (flow, model, record_id, record_name, idempotency_key, correlation_id, status,
+           not_before, source, created_at, updated_at)
+         VALUES (@flow, @model, @recordId, @recordName, @idempotencyKey, @correlationId, 'queued',
+           @notBefore, @source, @now, @now)
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+      ),
+      lease: db.prepare<[Record<string, unknown>], JobRow>(
+        `UPDATE jobs SET status = 'leased', lease_owner = @owner, lease_until = @until, updated_at = @now
+         WHERE id IN (
+           SELECT id FROM jobs
+           WHERE ((status = 'queued' AND not_before <= @now) OR (status = 'leased' AND lease_until <= @now))
+             AND (@flows IS NULL OR flow IN (SELECT value FROM json_each(@flows)))
+           ORDER BY not_before, id LIMIT @limit)
+         RETURNING *`,
+      ),
+      freeze: db.prepare(
+        'UPDATE jobs SET payload = ?, version = ?, updated_at = ? WHERE id = ? AND payload IS NULL',
+      ),
+      attempt: db.prepare(`UPDATE jobs SET attempts = ?, updated_at = ? WHERE id = ? AND ${ACTIVE}`),
+      retry: db.prepare(
+        `UPDATE jobs SET status = 'queued', ${CLEAR_LEASE}, not_before = ?, attempts = ?, last_error = ?,
+           updated_at = ?
+         WHERE id = ? AND ${ACTIVE}`,
+      ),
+      setStatus: db.prepare(`UPDATE jobs SET status = ?, ${CLEAR_LEASE}, updated_at = ? WHERE id = ?`),
+      markDead: db.prepare(
+        `UPDATE jobs SET status = 'dead', ${CLEAR_LEASE}, attempts = ?, last_error = ?, updated_at = ?
+         WHERE id = ?`,
+      ),
+      cancel: db.prepare<[string, number], JobRow>(
+        `UPDATE jobs SET status = 'cancelled', ${CLEAR_LEASE}, updated_at = ?2
+         WHERE id IN (SELECT value FROM json_each(?1)) AND ${ACTIVE}
+         RETURNING *`,
+      ),
+      release: db.prepare(
+        `UPDATE jobs SET status = 'queued', ${CLEAR_LEASE}, updated_at = ?
+         WHERE status = 'leased' AND lease_owner = ?`,
+      ),
+      countAll: db.prepare<[], { status: string; n: number }>(
+        'SELECT status, count(*) AS n FROM jobs GROUP BY status',
+      ),
+      countFlow: db.prepare<[string], { status: string; n: number }>(
+        'SELECT status, count(*) AS n FROM jobs WHERE flow = ? GROUP BY status',
+      ),
+      ledgerInsert: db.prepare(
+        `INSERT INTO ledger (idempotency_key, sent_key, correlation_id, flow, model, record_id, record_name,
+           version, response_status, response_excerpt, external_id, completed_at)
+         VALUES (@idempotencyKey, @sentKey, @correlationId, @flow, @model, @recordId, @recordName,
+           @version, @responseStatus, @responseExcerpt, @externalId, @completedAt)
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+      ),
+      ledgerGet: db.prepare<[string], LedgerRow>('SELECT * FROM ledger WHERE idempotency_key = ?'),
+      ledgerHas: db.prepare<[string], { k: string }>(
+        'SELECT idempotency_key AS k FROM ledger WHERE idempotency_key IN (SELECT value FROM json_each(?))',
+      ),
+      openDeadLetter: db.prepare<[number], { id: number }>(
+        'SELECT id FROM dead_letters WHERE job_id = ? AND requeued_at IS NULL ORDER BY id DESC LIMIT 1',
+      ),
+      insertDeadLetter: db.prepare(
+        `INSERT INTO dead_letters (job_id, flow, model, record_id, record_name, correlation_id,
+           idempotency_key, version, payload, error_code, error_message, error, attempts, response_status,
+           response_body, created_at)
+         VALUES (@jobId, @flow, @model, @recordId, @recordName, @correlationId, @idempotencyKey, @version,
+           @payload, @errorCode, @errorMessage, @error, @attempts, @responseStatus, @responseBody, @createdAt)`,
+      ),
+    };
+  }
+
+  enqueue(jobs: NewJob[], now: number): EnqueueResult {
+    let added = 0;
+    for (const job of jobs) {
+      if (this.s.ledgerGet.get(job.idempotencyKey)) continue;
+      const inserted = this.s.insert.run({
+        ...job,
+        recordName: job.recordName ?? null,
+        notBefore: job.notBefore ?? now,
+        now,
+      });
+      if (inserted.changes === 0) continue;
+      added++;
+      this.events.appendFor(job, { kind: 'queued', at: now });
+    }
+    return { added, skipped: jobs.length - added };
+  }
+
+  lease(owner: string, limit: number, leaseMs: number, now: number, flows: string[] | undefined): Job[] {
+    if (limit <= 0 || flows?.length === 0) return [];
+    const rows = this.s.lease.all({
+      owner,
+      until: now + leaseMs,
+      now,
+      limit,
+      flows: flows ? JSON.stringify(flows) : null,
+    });
+    return rows.map(toJob).sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
+  }
+
+  freeze(jobId: number, frozen: FrozenPayload, now: number): FrozenPayload {
+    this.s.freeze.run(frozen.payload, frozen.version, now, jobId);
+    const job = this.require(jobId);
+    return { version: job.version ?? frozen.version, payload: job.payload ?? frozen.payload };
+  }
+
+  recordAttempt(jobId: number, attempts: number, now: number): void {
+    if (this.s.attempt.run(attempts, now, jobId).changes === 0) this.require(jobId);
+  }
+
+  retryLater(jobId: number, retry: RetryLater, now: number): void {
+    const error = errorJson(retry.error);
+    const changed = this.s.retry.run(retry.notBefore, retry.attempts, error, now, jobId).changes;
+    const job = this.require(jobId);
+    if (changed === 0) return;
+    this.events.appendFor(job, {
+      kind: 'retry_scheduled',
+      attempt: retry.attempts,
+      status: retry.error.statusCode,
+      errorCode: retry.error.code,
+      message: retry.error.message,
+      version: job.version,
+      at: now,
+    });
+  }
+
+  complete(jobId: number, outcome: DeliveryOutcome, now: number): void {
+    const job = this.require(jobId);
+    if (job.status === 'delivered') return;
+    const at = outcome.at ?? now;
+    this.s.ledgerInsert.run({
+      idempotencyKey: job.idempotencyKey,
+      sentKey: effectiveKey(job),
+      correlationId: job.correlationId,
+      flow: job.flow,
+      model: job.model,
+      recordId: job.recordId,
+      recordName: job.recordName ?? null,
+      version: job.version ?? null,
+      responseStatus: outcome.status,
+      responseExcerpt: cleanText(outcome.response),
+      externalId: outcome.externalId ?? null,
+      completedAt: at,
+    });
+    this.s.setStatus.run('delivered', at, jobId);
+    this.events.appendFor(job, {
+      kind: 'delivered',
+      attempt: job.attempts,
+      status: outcome.status,
+      durationMs: outcome.durationMs,
+      version: job.version,
+      at,
+    });
+  }
+
+  deadLetter(jobId: number, input: DeadLetterInput, now: number): number | undefined {
+    const job = this.require(jobId);
+    if (job.status === 'delivered' || job.status === 'cancelled') return undefined;
+    const open = this.s.openDeadLetter.get(jobId);
+    if (job.status === 'dead' && open) return open.id;
+
+    const at = input.at ?? now;
+    const error = errorJson(input.error);
+    this.s.markDead.run(input.attempts, error, at, jobId);
+    const inserted = this.s.insertDeadLetter.run({
+      jobId,
+      flow: job.flow,
+      model: job.model,
+      recordId: job.recordId,
+      recordName: job.recordName ?? null,
+      correlationId: job.correlationId,
+      idempotencyKey: job.idempotencyKey,
+      version: job.version ?? input.version ?? null,
+      payload: cleanText(job.payload ?? input.payload, Number.MAX_SAFE_INTEGER),
+      errorCode: input.error.code,
+      errorMessage: cleanText(input.error.message) ?? '',
+      error,
+      attempts: input.attempts,
+      responseStatus: input.responseStatus ?? null,
+      responseBody: cleanText(input.responseBody),
+      createdAt: at,
+    });
+    this.events.appendFor(job, {
+      kind: 'dead_lettered',
+      attempt: input.attempts,
+      status: input.responseStatus,
+      errorCode: input.error.code,
+      message: input.error.message,
+      version: job.version ?? input.version,
+      at,
+    });
+    return Number(inserted.lastInsertRowid);
+  }
+
+  cancel(jobIds: number[], now: number): number {
+    const rows = this.s.cancel.all(JSON.stringify(jobIds), now);
+    for (const row of rows) this.events.appendFor(toJob(row), { kind: 'cancelled', at: now });
+    return rows.length;
+  }
+
+  releaseLeases(owner: string, now: number): number {
+    return this.s.release.run(now, owner).changes;
+  }
+
+  counts(flow: string | undefined): StatusCounts {
+    const counts = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as StatusCounts;
+    const rows = flow === undefined ? this.s.countAll.all() : this.s.countFlow.all(flow);
+    for (const row of rows) counts[row.status as keyof StatusCounts] = row.n;
+    return counts;
+  }
+
+  get(jobId: number): Job | undefined {
+    const row = this.s.get.get(jobId);
+    return row && toJob(row);
+  }
+
+  ledgerGet(key: string): LedgerEntry | undefined {
+    const row = this.s.ledgerGet.get(key);
+    return row && toLedgerEntry(row);
+  }
+
+  ledgerHas(keys: string[]): Set<string> {
+    if (keys.length === 0) return new Set();
+    return new Set(this.s.ledgerHas.all(JSON.stringify(keys)).map((row) => row.k));
+  }
+
+  private require(jobId: number): Job {
+    const job = this.get(jobId);
+    if (!job) throw new FerryError('FERRY_NOT_FOUND', `Job ${jobId} does not exist`, { context: { jobId } });
+    return job;
+  }
+}

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../engine/store/sqlite.js';
-import type { NewJob } from '../engine/store/port.js';
+
+export { newJob } from './store-job-data.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -24,18 +25,4 @@ export function openTestStore(file = join(tempDir(), 'state.db'), options: Sqlit
   const store = openSqliteStore(file, options);
   cleanups.push(() => store.close());
   return { store, file } as { store: SqliteStore; file: string };
-}
-
-export function newJob(recordId: number, overrides: Partial<NewJob> = {}): NewJob {
-  return {
-    flow: 'shipment-to-3pl',
-    model: 'stock.picking',
-    recordId,
-    recordName: `WH/OUT/${String(recordId).padStart(5, '0')}`,
-    idempotencyKey: `shipment:${recordId}`,
-    correlationId: `corr-${recordId}`,
-    source: JSON.stringify({ id: recordId, name: `WH/OUT/${recordId}` }),
-    notBefore: 0,
-    ...overrides,
-  };
 }

@@ -62,9 +62,9 @@ export class SqliteJobs {
         `UPDATE jobs SET status = 'dead', ${CLEAR_LEASE}, attempts = ?, last_error = ?, updated_at = ?
          WHERE id = ?`,
       ),
-      cancel: db.prepare<[string, number], JobRow>(
-        `UPDATE jobs SET status = 'cancelled', ${CLEAR_LEASE}, updated_at = ?2
-         WHERE id IN (SELECT value FROM json_each(?1)) AND ${ACTIVE}
+      cancel: db.prepare<[number, string], JobRow>(
+        `UPDATE jobs SET status = 'cancelled', ${CLEAR_LEASE}, updated_at = ?
+         WHERE id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}
          RETURNING *`,
       ),
       release: db.prepare(
@@ -225,7 +225,7 @@ export class SqliteJobs {
   }
 
   cancel(jobIds: number[], now: number): number {
-    const rows = this.s.cancel.all(JSON.stringify(jobIds), now);
+    const rows = this.s.cancel.all(now, JSON.stringify(jobIds));
     for (const row of rows) this.events.appendFor(toJob(row), { kind: 'cancelled', at: now });
     return rows.length;
   }

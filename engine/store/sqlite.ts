@@ -85,8 +85,8 @@ export class SqliteStore implements Store {
     this.deadLetters = new SqliteDeadLetters(db, this.events);
     this.cursorGet = db.prepare('SELECT value FROM cursors WHERE flow = ?');
     this.cursorSet = db.prepare(
-      `INSERT INTO cursors (flow, value, updated_at) VALUES (?1, ?2, ?3)
-       ON CONFLICT (flow) DO UPDATE SET value = ?2, updated_at = ?3`,
+      `INSERT INTO cursors (flow, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (flow) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
     );
   }
 

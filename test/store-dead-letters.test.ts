@@ -58,9 +58,22 @@ describe('deadLetter', () => {
     const { store } = openTestStore();
     await store.enqueue([newJob(1)]);
     const [job] = await store.lease('w1', 1, 60_000, 1_000);
-    const contract = { code: 'FERRY_CONTRACT', message: 'lines[0].qty must be number', errors: ['/lines/0/qty'] };
-    const id = await store.deadLetter(job!.id, { error: contract, attempts: 0, payload: '{"lines":[{}]}', version: 'v3' });
-    expect(await store.getDeadLetter(id!)).toMatchObject({ payload: '{"lines":[{}]}', version: 'v3', error: contract });
+    const contract = {
+      code: 'FERRY_CONTRACT',
+      message: 'lines[0].qty must be number',
+      errors: ['/lines/0/qty'],
+    };
+    const id = await store.deadLetter(job!.id, {
+      error: contract,
+      attempts: 0,
+      payload: '{"lines":[{}]}',
+      version: 'v3',
+    });
+    expect(await store.getDeadLetter(id!)).toMatchObject({
+      payload: '{"lines":[{}]}',
+      version: 'v3',
+      error: contract,
+    });
   });
 
   it('returns the open dead letter when called twice, and nothing for a delivered job', async () => {
@@ -123,7 +136,13 @@ describe('requeue', () => {
     expect(await store.requeue({ ids: [letterId] }, { rerender: false })).toBe(1);
 
     const job = await store.getJob(jobId);
-    expect(job).toMatchObject({ status: 'queued', attempts: 0, payload: '{"id":1}', version: 'v2', keyRevision: 0 });
+    expect(job).toMatchObject({
+      status: 'queued',
+      attempts: 0,
+      payload: '{"id":1}',
+      version: 'v2',
+      keyRevision: 0,
+    });
     expect(job?.lastError).toBeUndefined();
     expect(effectiveKey(job!)).toBe('shipment-to-3pl:1');
     expect(await store.listDeadLetters()).toEqual([]);
@@ -145,7 +164,10 @@ describe('requeue', () => {
     await store.lease('w1', 1, 60_000);
     await store.freeze(jobId, { version: 'v3', payload: '{"id":1,"fixed":true}' });
     await store.complete(jobId, { status: 201 });
-    expect(await store.ledgerGet('shipment-to-3pl:1')).toMatchObject({ sentKey: 'shipment-to-3pl:1#r1', version: 'v3' });
+    expect(await store.ledgerGet('shipment-to-3pl:1')).toMatchObject({
+      sentKey: 'shipment-to-3pl:1#r1',
+      version: 'v3',
+    });
   });
 
   it('by flow and all; a dead letter dying again gets a new row', async () => {
@@ -166,6 +188,8 @@ describe('requeue', () => {
   it('refuses an empty selector', async () => {
     const { store } = openTestStore();
     await expect(store.requeue({}, { rerender: false })).rejects.toMatchObject({ code: 'FERRY_USAGE' });
-    await expect(store.requeue({ ids: [] }, { rerender: false })).rejects.toMatchObject({ code: 'FERRY_USAGE' });
+    await expect(store.requeue({ ids: [] }, { rerender: false })).rejects.toMatchObject({
+      code: 'FERRY_USAGE',
+    });
   });
 });

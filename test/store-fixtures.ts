@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../engine/store/sqlite.js';
+import { openSqliteStore, type SqliteStoreOptions } from '../engine/store/sqlite.js';
 
 export { newJob } from './store-job-data.js';
 
@@ -24,5 +24,5 @@ export function tempDir(): string {
 export function openTestStore(file = join(tempDir(), 'state.db'), options: SqliteStoreOptions = {}) {
   const store = openSqliteStore(file, options);
   cleanups.push(() => store.close());
-  return { store, file } as { store: SqliteStore; file: string };
+  return { store, file };
 }

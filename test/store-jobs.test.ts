@@ -9,14 +9,22 @@ const ERROR = { code: 'FERRY_HTTP_SERVER', message: 'endpoint answered 503', sta
 describe('enqueue', () => {
   it('skips keys already queued, delivered (ledger) or dead, and duplicates within one batch', async () => {
     const { store } = openTestStore();
-    expect(await store.enqueue([newJob(1), newJob(2), newJob(3), newJob(1)])).toEqual({ added: 3, skipped: 1 });
+    expect(await store.enqueue([newJob(1), newJob(2), newJob(3), newJob(1)])).toEqual({
+      added: 3,
+      skipped: 1,
+    });
 
     const [a, b] = await store.lease('w1', 2, 60_000, 1_000);
     await store.complete(a!.id, { status: 201 });
     await store.deadLetter(b!.id, { error: ERROR, attempts: 3 });
 
     // Re-poll of all three (queued, delivered, dead) plus one new record.
-    const again = [newJob(1, { correlationId: 'x1' }), newJob(2, { correlationId: 'x2' }), newJob(3), newJob(4)];
+    const again = [
+      newJob(1, { correlationId: 'x1' }),
+      newJob(2, { correlationId: 'x2' }),
+      newJob(3),
+      newJob(4),
+    ];
     expect(await store.enqueue(again)).toEqual({ added: 1, skipped: 3 });
     expect(await store.counts()).toEqual({ queued: 2, leased: 0, delivered: 1, dead: 1, cancelled: 0 });
   });
@@ -126,7 +134,12 @@ describe('complete', () => {
     await store.enqueue([newJob(1), newJob(2)]);
     const [job] = await store.lease('w1', 1, 60_000, 1_000);
     await store.freeze(job!.id, { version: 'v2', payload: '{}' });
-    await store.complete(job!.id, { status: 201, response: '{"shipment_id":"S-1"}', externalId: 'S-1', at: 5 });
+    await store.complete(job!.id, {
+      status: 201,
+      response: '{"shipment_id":"S-1"}',
+      externalId: 'S-1',
+      at: 5,
+    });
 
     expect(await store.getJob(job!.id)).toMatchObject({ status: 'delivered' });
     expect(await store.ledgerGet('shipment:1')).toEqual({

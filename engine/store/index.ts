@@ -12,7 +12,10 @@ export { DEFAULT_SQLITE_PATH, openSqliteStore, SqliteStore, type SqliteStoreOpti
 
 export type StoreOptions = SqliteStoreOptions;
 
-export async function openStore(url: string = DEFAULT_SQLITE_PATH, options: StoreOptions = {}): Promise<Store> {
+export async function openStore(
+  url: string = DEFAULT_SQLITE_PATH,
+  options: StoreOptions = {},
+): Promise<Store> {
   const target = parseStoreUrl(url);
   if (target.kind === 'postgres') {
     throw new FerryError('FERRY_STORE', 'The PostgreSQL store is not available in this build', {

@@ -94,7 +94,9 @@ export class SqliteDeadLetters {
       const job = toJob(row);
       this.events.appendFor(job, {
         kind: 'requeued',
-        message: options.rerender ? `re-rendered, key revision ${job.keyRevision + 1}` : 'same payload and key',
+        message: options.rerender
+          ? `re-rendered, key revision ${job.keyRevision + 1}`
+          : 'same payload and key',
         at,
       });
     }
@@ -103,5 +105,7 @@ export class SqliteDeadLetters {
 }
 
 function notFound(id: number): FerryError {
-  return new FerryError('FERRY_NOT_FOUND', `Dead letter ${id} does not exist`, { context: { deadLetterId: id } });
+  return new FerryError('FERRY_NOT_FOUND', `Dead letter ${id} does not exist`, {
+    context: { deadLetterId: id },
+  });
 }

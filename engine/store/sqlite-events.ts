@@ -48,7 +48,10 @@ export class SqliteEventLog {
   }
 
   /** Appends an event about `job`, filling in its identity. */
-  appendFor(job: Pick<Job, 'correlationId' | 'flow' | 'model' | 'recordId' | 'recordName'>, event: JobEvent): void {
+  appendFor(
+    job: Pick<Job, 'correlationId' | 'flow' | 'model' | 'recordId' | 'recordName'>,
+    event: JobEvent,
+  ): void {
     this.append([
       {
         ...event,

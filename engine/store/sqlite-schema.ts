@@ -107,7 +107,9 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Creates or upgrades the schema; safe when several processes open the same file at once. */
 export function migrate(db: Database.Database, file: string): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)',
+  );
   const current = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_version');
   const record = db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)');
   const step = db.transaction((target: number) => {

@@ -159,7 +159,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  enqueueAndSetCursor(flow: string, jobs: NewJob[], cursor: string, now = Date.now()): Promise<EnqueueResult> {
+  enqueueAndSetCursor(
+    flow: string,
+    jobs: NewJob[],
+    cursor: string,
+    now = Date.now(),
+  ): Promise<EnqueueResult> {
     return this.queue.run(() => {
       const result = this.jobs.enqueue(jobs, now);
       this.cursorSet.run(flow, cursor, now);

@@ -15,7 +15,10 @@ export interface Command {
   usage: string;
   options?: ParseArgsConfig['options'];
   /** Returns the process exit code. */
-  run(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }, io: CommandIO): Promise<number>;
+  run(
+    args: { positionals: string[]; values: Record<string, string | boolean | undefined> },
+    io: CommandIO,
+  ): Promise<number>;
 }
 
 export function parseCommandArgs(command: Command, argv: string[]) {

@@ -25,13 +25,19 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     io.err(`FERRY_USAGE  unknown command "${name}"`);
-    const hint = didYouMean(name, COMMANDS.map((c) => c.name));
+    const hint = didYouMean(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
     if (hint) io.err(`    hint: ${hint}`);
     return 2;
   }
   const verbose = rest.includes('--verbose');
   try {
-    const args = parseCommandArgs(command, rest.filter((a) => a !== '--verbose'));
+    const args = parseCommandArgs(
+      command,
+      rest.filter((a) => a !== '--verbose'),
+    );
     if (args.values.help) {
       io.out(`${command.summary}\n\nUsage: ${command.usage}`);
       return 0;

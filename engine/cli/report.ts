@@ -8,7 +8,9 @@ export function reportError(err: unknown, io: CommandIO, verbose = false): void 
   const errors = err instanceof FerryErrors ? err.errors : [err];
   for (const e of errors) {
     if (e instanceof FerryError) {
-      const shown = e.context.file ? new FerryError(e.code, e.message, { context: { ...e.context, file: rel(e.context.file, io.cwd) } }) : e;
+      const shown = e.context.file
+        ? new FerryError(e.code, e.message, { context: { ...e.context, file: rel(e.context.file, io.cwd) } })
+        : e;
       io.err(redact(shown.format()));
       if (e.hint) io.err(`    hint: ${redact(e.hint)}`);
       if (verbose && e.cause) io.err(`    cause: ${redact(String((e.cause as Error).stack ?? e.cause))}`);

@@ -3,7 +3,8 @@ import type { HttpConnection, OdooConnection } from './flow-types.generated.js';
 import type { ConnectionConfig, HttpAuthConfig } from './compiled.js';
 import { parseDuration } from './durations.js';
 
-const ms = (text: string | undefined, fallback: number) => (text ? (parseDuration(text) ?? fallback) : fallback);
+const ms = (text: string | undefined, fallback: number) =>
+  text ? (parseDuration(text) ?? fallback) : fallback;
 
 export function buildConnection(doc: OdooConnection | HttpConnection, file: string): ConnectionConfig {
   if (doc.type === 'odoo') {

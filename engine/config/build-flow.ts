@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FerryError, type ErrorCode } from '../errors.js';
 import type { Flow } from './flow-types.generated.js';
-import type { CompiledVersion, ConnectionConfig, FlowConfig, TriggerConfig } from './compiled.js';
+import type { CompiledVersion, FlowConfig, TriggerConfig } from './compiled.js';
 import { parseDuration } from './durations.js';
 import { checkDomain } from './domain.js';
 import { didYouMean } from './did-you-mean.js';
@@ -22,9 +22,15 @@ export interface BuiltFlow {
   files: string[];
 }
 
-const ms = (text: string | undefined, fallback: number) => (text ? (parseDuration(text) ?? fallback) : fallback);
+const ms = (text: string | undefined, fallback: number) =>
+  text ? (parseDuration(text) ?? fallback) : fallback;
 
-export function buildFlow(doc: SourceDocument, flow: Flow, connections: ReadonlyMap<string, ConnectionConfig>): BuiltFlow {
+/** `connections` maps each connection name to its type (odoo, http). */
+export function buildFlow(
+  doc: SourceDocument,
+  flow: Flow,
+  connections: ReadonlyMap<string, string>,
+): BuiltFlow {
   const errors: FerryError[] = [];
   const files: string[] = [];
   const dir = dirname(doc.file);
@@ -47,10 +53,19 @@ export function buildFlow(doc: SourceDocument, flow: Flow, connections: Readonly
   // Connections
   const checkConnection = (name: string, wanted: 'odoo' | 'http', path: Path) => {
     const found = connections.get(name);
-    if (!found) {
-      fail('FERRY_UNKNOWN_CONNECTION', path, `connection "${name}" is not defined`, didYouMean(name, connections.keys()));
-    } else if (found.kind !== wanted) {
-      fail('FERRY_CONNECTION_TYPE', path, `connection "${name}" is of type ${found.kind}, this needs type ${wanted}`);
+    if (found === undefined) {
+      fail(
+        'FERRY_UNKNOWN_CONNECTION',
+        path,
+        `connection "${name}" is not defined`,
+        didYouMean(name, connections.keys()),
+      );
+    } else if (found !== wanted) {
+      fail(
+        'FERRY_CONNECTION_TYPE',
+        path,
+        `connection "${name}" is of type ${found}, this needs type ${wanted}`,
+      );
     }
   };
   checkConnection(flow.source.connection, 'odoo', ['source', 'connection']);
@@ -60,7 +75,12 @@ export function buildFlow(doc: SourceDocument, flow: Flow, connections: Readonly
   const defined = Object.keys(flow.payload.versions);
   const checkVersion = (name: string | undefined, path: Path) => {
     if (name && !defined.includes(name)) {
-      fail('FERRY_UNKNOWN_VERSION', path, `payload version "${name}" is not defined`, didYouMean(name, defined) ?? `defined: ${defined.join(', ')}`);
+      fail(
+        'FERRY_UNKNOWN_VERSION',
+        path,
+        `payload version "${name}" is not defined`,
+        didYouMean(name, defined) ?? `defined: ${defined.join(', ')}`,
+      );
     }
   };
   checkVersion(flow.payload.version, ['payload', 'version']);
@@ -69,7 +89,8 @@ export function buildFlow(doc: SourceDocument, flow: Flow, connections: Readonly
 
   // Domain
   for (const problem of checkDomain(flow.source.domain ?? [])) {
-    const path: Path = problem.index === undefined ? ['source', 'domain'] : ['source', 'domain', problem.index];
+    const path: Path =
+      problem.index === undefined ? ['source', 'domain'] : ['source', 'domain', problem.index];
     fail('FERRY_DOMAIN', path, problem.message, problem.hint);
   }
 
@@ -77,7 +98,9 @@ export function buildFlow(doc: SourceDocument, flow: Flow, connections: Readonly
   for (const relation of Object.keys(flow.source.expand ?? {})) {
     const parts = relation.split('.');
     const parent = parts.slice(0, -1).join('.');
-    if (parts.length === 1 ? !flow.source.fields.includes(relation) : !(parent in (flow.source.expand ?? {}))) {
+    if (
+      parts.length === 1 ? !flow.source.fields.includes(relation) : !(parent in (flow.source.expand ?? {}))
+    ) {
       fail(
         'FERRY_SCHEMA',
         ['source', 'expand', relation],
@@ -102,7 +125,11 @@ export function buildFlow(doc: SourceDocument, flow: Flow, connections: Readonly
       try {
         contract = compileContract(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
       } catch (err) {
-        fail('FERRY_CONTRACT_SCHEMA', [...base, 'schema'], `contract ${version.schema}: ${(err as Error).message}`);
+        fail(
+          'FERRY_CONTRACT_SCHEMA',
+          [...base, 'schema'],
+          `contract ${version.schema}: ${(err as Error).message}`,
+        );
       }
     }
     let transform: Expression | undefined;
@@ -113,12 +140,19 @@ export function buildFlow(doc: SourceDocument, flow: Flow, connections: Readonly
     } else {
       const transformFile = resolve(dir, version.transform.file);
       if (!existsSync(transformFile)) {
-        fail('FERRY_FILE_NOT_FOUND', [...base, 'transform', 'file'], `transform ${version.transform.file} does not exist`);
+        fail(
+          'FERRY_FILE_NOT_FOUND',
+          [...base, 'transform', 'file'],
+          `transform ${version.transform.file} does not exist`,
+        );
       } else {
         files.push(transformFile);
         transformText = readFileSync(transformFile, 'utf8');
         try {
-          transform = compileExpression(transformText, fileOrigin(transformFile, `${base.join('.')}.transform`));
+          transform = compileExpression(
+            transformText,
+            fileOrigin(transformFile, `${base.join('.')}.transform`),
+          );
         } catch (err) {
           errors.push(err as FerryError);
         }
@@ -152,7 +186,14 @@ function assemble(
   const pageSize = poll?.page_size ?? 200;
   const overlapMs = ms(poll?.overlap, 10_000);
   const trigger: TriggerConfig = webhook
-    ? { kind: 'webhook', path: webhook.path, token: webhook.token, safetyPollMs: ms(webhook.safety_poll, 300_000), pageSize, overlapMs }
+    ? {
+        kind: 'webhook',
+        path: webhook.path,
+        token: webhook.token,
+        safetyPollMs: ms(webhook.safety_poll, 300_000),
+        pageSize,
+        overlapMs,
+      }
     : { kind: 'poll', everyMs: ms(poll?.every, 30_000), pageSize, overlapMs };
   const retry = flow.delivery?.retry;
   const odooDeadLetter = flow.dead_letter?.odoo;
@@ -176,7 +217,11 @@ function assemble(
       canary: flow.payload.canary,
       versions,
     },
-    target: { connection: flow.target.connection, method: flow.target.request.method, path: flow.target.request.path },
+    target: {
+      connection: flow.target.connection,
+      method: flow.target.request.method,
+      path: flow.target.request.path,
+    },
     delivery: {
       idempotencyKey,
       retry: {

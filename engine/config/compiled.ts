@@ -54,7 +54,14 @@ export interface CompiledVersion {
 
 export type TriggerConfig =
   | { kind: 'poll'; everyMs: number; pageSize: number; overlapMs: number }
-  | { kind: 'webhook'; path: string; token: string; safetyPollMs: number; pageSize: number; overlapMs: number };
+  | {
+      kind: 'webhook';
+      path: string;
+      token: string;
+      safetyPollMs: number;
+      pageSize: number;
+      overlapMs: number;
+    };
 
 export interface FlowConfig {
   name: string;

@@ -5,8 +5,26 @@
 import { didYouMean } from './did-you-mean.js';
 
 export const DOMAIN_OPERATORS = [
-  '=', '!=', '<>', '<', '<=', '>', '>=', '=?', '=like', '=ilike', 'like', 'not like', 'ilike', 'not ilike',
-  'in', 'not in', 'child_of', 'parent_of', 'any', 'not any',
+  '=',
+  '!=',
+  '<>',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '=?',
+  '=like',
+  '=ilike',
+  'like',
+  'not like',
+  'ilike',
+  'not ilike',
+  'in',
+  'not in',
+  'child_of',
+  'parent_of',
+  'any',
+  'not any',
 ] as const;
 
 export interface DomainProblem {
@@ -48,7 +66,9 @@ export function checkDomain(domain: unknown[]): DomainProblem[] {
     }
   });
   if (expected > 0 && domain.length > 0) {
-    problems.push({ message: `the domain is missing ${expected} operand${expected > 1 ? 's' : ''} for its operators` });
+    problems.push({
+      message: `the domain is missing ${expected} operand${expected > 1 ? 's' : ''} for its operators`,
+    });
   }
   return problems;
 }

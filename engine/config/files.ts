@@ -18,7 +18,9 @@ export function findFixtureFiles(root: string): string[] {
 
 function walk(dir: string, wanted: (name: string) => boolean, intoFixtures = false): string[] {
   const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {

@@ -20,7 +20,10 @@ export async function generateTypes(): Promise<string> {
     additionalProperties: false,
     properties: Object.fromEntries(defs.map((d) => [d, { $ref: `#/$defs/${d}` }])),
     $defs: Object.fromEntries(
-      Object.entries(schema.$defs as Record<string, object>).map(([name, def]) => [name, { ...def, title: name }]),
+      Object.entries(schema.$defs as Record<string, object>).map(([name, def]) => [
+        name,
+        { ...def, title: name },
+      ]),
     ),
   };
   const body = await compile(wrapper as never, 'FlowFileTypes', {

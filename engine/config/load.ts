@@ -34,7 +34,9 @@ export function loadConfig(root: string, options: LoadOptions = {}): CompiledCon
   const secretProviders = options.secretProviders ?? ['env', 'file'];
   const rootPath = resolve(root);
   if (!existsSync(rootPath)) {
-    throw new FerryErrors([new FerryError('FERRY_FILE_NOT_FOUND', `${root} does not exist`, { context: { file: root } })]);
+    throw new FerryErrors([
+      new FerryError('FERRY_FILE_NOT_FOUND', `${root} does not exist`, { context: { file: root } }),
+    ]);
   }
   const files = findFlowFiles(rootPath);
   if (files.length === 0) {
@@ -45,9 +47,11 @@ export function loadConfig(root: string, options: LoadOptions = {}): CompiledCon
 
   const errors: FerryError[] = [];
   const checked: Checked[] = [];
+  const parsedDocs: SourceDocument[] = [];
   for (const file of files) {
     const parsed = parseYamlFile(file);
     errors.push(...parsed.errors);
+    parsedDocs.push(...parsed.documents);
     for (const doc of parsed.documents) {
       const schemaErrors = validateDocument(doc);
       const refs = checkReferences(doc, { env, secretProviders });
@@ -65,10 +69,14 @@ export function loadConfig(root: string, options: LoadOptions = {}): CompiledCon
     if (first) {
       const { line } = first.locate(['name']);
       errors.push(
-        new FerryError('FERRY_DUPLICATE_NAME', `${String(value.kind)} "${String(value.name)}" is defined twice`, {
-          context: { file: doc.file, ...doc.locate(['name']), field: 'name' },
-          hint: `first defined at ${first.file}:${line}`,
-        }),
+        new FerryError(
+          'FERRY_DUPLICATE_NAME',
+          `${String(value.kind)} "${String(value.name)}" is defined twice`,
+          {
+            context: { file: doc.file, ...doc.locate(['name']), field: 'name' },
+            hint: `first defined at ${first.file}:${line}`,
+          },
+        ),
       );
       return false;
     }
@@ -76,9 +84,19 @@ export function loadConfig(root: string, options: LoadOptions = {}): CompiledCon
     return true;
   };
 
+  // Flows are checked against every connection named, also one whose own document has errors:
+  // one mistake should be reported once, not again at every flow that uses it.
+  const connectionKinds = new Map<string, string>();
+  for (const file of parsedDocs) {
+    const v = file.value as Record<string, unknown> | null;
+    if (v?.kind === 'Connection' && typeof v.name === 'string') connectionKinds.set(v.name, String(v.type));
+  }
   for (const item of checked.filter((c) => c.value.kind === 'Connection')) {
     if (unique(item)) {
-      const connection = buildConnection(item.value as unknown as OdooConnection | HttpConnection, item.doc.file);
+      const connection = buildConnection(
+        item.value as unknown as OdooConnection | HttpConnection,
+        item.doc.file,
+      );
       connections.set(connection.name, connection);
     }
   }
@@ -87,7 +105,7 @@ export function loadConfig(root: string, options: LoadOptions = {}): CompiledCon
   const extraFiles: string[] = [];
   for (const item of checked.filter((c) => c.value.kind === 'Flow')) {
     if (!unique(item)) continue;
-    const built = buildFlow(item.doc, item.value as unknown as Flow, connections);
+    const built = buildFlow(item.doc, item.value as unknown as Flow, connectionKinds);
     errors.push(...built.errors);
     extraFiles.push(...built.files);
     if (built.flow) flows.set(built.flow.name, built.flow);
@@ -100,7 +118,8 @@ export function loadConfig(root: string, options: LoadOptions = {}): CompiledCon
 
 function hashFiles(files: string[]): string {
   const hash = createHash('sha256');
-  for (const file of [...files].sort()) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of [...files].sort())
+    hash.update(file).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 

@@ -24,14 +24,21 @@ export function checkReferences(
     if (typeof value === 'string') {
       if (!value.includes('${')) return value;
       const { references, malformed } = scanReferences(value);
-      for (const problem of malformed) errors.push(new FerryError('FERRY_REFERENCE', problem, { context: at(path) }));
+      for (const problem of malformed)
+        errors.push(new FerryError('FERRY_REFERENCE', problem, { context: at(path) }));
       for (const ref of references) {
         if (ref.kind === 'secret' && !options.secretProviders.includes(ref.provider)) {
           errors.push(
-            new FerryError('FERRY_UNKNOWN_PROVIDER', `unknown secret provider "${ref.provider}" in ${ref.raw}`, {
-              context: at(path),
-              hint: didYouMean(ref.provider, options.secretProviders) ?? `available: ${options.secretProviders.join(', ')}`,
-            }),
+            new FerryError(
+              'FERRY_UNKNOWN_PROVIDER',
+              `unknown secret provider "${ref.provider}" in ${ref.raw}`,
+              {
+                context: at(path),
+                hint:
+                  didYouMean(ref.provider, options.secretProviders) ??
+                  `available: ${options.secretProviders.join(', ')}`,
+              },
+            ),
           );
         }
       }

@@ -40,7 +40,10 @@ function validatorFor(def: string): ValidateFunction {
 export function validateDocument(doc: SourceDocument): FerryError[] {
   const value = doc.value as Record<string, unknown> | null;
   const at = (path: Path, code: ErrorCode, message: string, hint?: string, key = false) =>
-    new FerryError(code, message, { context: { file: doc.file, ...doc.locate(path, { key }), field: path.join('.') }, hint });
+    new FerryError(code, message, {
+      context: { file: doc.file, ...doc.locate(path, { key }), field: path.join('.') },
+      hint,
+    });
 
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return [at([], 'FERRY_SCHEMA', 'a document must be a mapping with a "kind"')];
@@ -54,14 +57,19 @@ export function validateDocument(doc: SourceDocument): FerryError[] {
   return simplify(validate.errors ?? []).map((error) => toFerryError(error, at));
 }
 
-function definitionFor(value: Record<string, unknown>): string | { path: Path; message: string; hint?: string } {
+function definitionFor(
+  value: Record<string, unknown>,
+): string | { path: Path; message: string; hint?: string } {
   const kinds: Record<string, string> = { Connection: 'Connection', Flow: 'Flow' };
   const kind = value.kind;
   if (typeof kind !== 'string' || !kinds[kind]) {
     return {
       path: ['kind'],
       message: kind === undefined ? 'missing "kind" (Connection or Flow)' : `unknown kind "${String(kind)}"`,
-      hint: typeof kind === 'string' ? didYouMean(kind, Object.keys(kinds)) : 'add kind: Connection or kind: Flow',
+      hint:
+        typeof kind === 'string'
+          ? didYouMean(kind, Object.keys(kinds))
+          : 'add kind: Connection or kind: Flow',
     };
   }
   if (kind === 'Flow') return 'Flow';
@@ -70,7 +78,10 @@ function definitionFor(value: Record<string, unknown>): string | { path: Path; m
   if (typeof type !== 'string' || !types[type]) {
     return {
       path: ['type'],
-      message: type === undefined ? 'a connection needs a "type" (odoo or http)' : `unknown connection type "${String(type)}"`,
+      message:
+        type === undefined
+          ? 'a connection needs a "type" (odoo or http)'
+          : `unknown connection type "${String(type)}"`,
       hint: typeof type === 'string' ? didYouMean(type, Object.keys(types)) : undefined,
     };
   }
@@ -79,7 +90,9 @@ function definitionFor(value: Record<string, unknown>): string | { path: Path; m
 
 /** ajv reports every branch of a oneOf/anyOf; keep one clear line per failing location instead. */
 function simplify(errors: ErrorObject[]): ErrorObject[] {
-  const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath);
+  const alternatives = errors
+    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
+    .map((e) => e.instancePath);
   const insideAlternative = (e: ErrorObject) =>
     /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) && alternatives.some((p) => e.instancePath.startsWith(p));
   const seen = new Set<string>();
@@ -102,10 +115,20 @@ function toFerryError(error: ErrorObject, at: At): FerryError {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
       const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
-      return at([...path, key], 'FERRY_UNKNOWN_KEY', `unknown key "${key}" in ${field}`, didYouMean(key, known), true);
+      return at(
+        [...path, key],
+        'FERRY_UNKNOWN_KEY',
+        `unknown key "${key}" in ${field}`,
+        didYouMean(key, known),
+        true,
+      );
     }
     case 'required':
-      return at(path, 'FERRY_SCHEMA', `${field}: missing required field "${String(error.params.missingProperty)}"`);
+      return at(
+        path,
+        'FERRY_SCHEMA',
+        `${field}: missing required field "${String(error.params.missingProperty)}"`,
+      );
     case 'x-ferry-secret':
       return at(
         path,
@@ -115,7 +138,12 @@ function toFerryError(error: ErrorObject, at: At): FerryError {
       );
     case 'format':
       if (error.params.format === 'ferry-duration') {
-        return at(path, 'FERRY_DURATION', `${field}: "${String(error.data)}" is not a duration`, 'use 500ms, 30s, 5m or 1h');
+        return at(
+          path,
+          'FERRY_DURATION',
+          `${field}: "${String(error.data)}" is not a duration`,
+          'use 500ms, 30s, 5m or 1h',
+        );
       }
       break;
     case 'enum':
@@ -123,7 +151,9 @@ function toFerryError(error: ErrorObject, at: At): FerryError {
         path,
         'FERRY_SCHEMA',
         `${field}: "${String(error.data)}" is not one of ${(error.params.allowedValues as unknown[]).join(', ')}`,
-        typeof error.data === 'string' ? didYouMean(error.data, (error.params.allowedValues as unknown[]).map(String)) : undefined,
+        typeof error.data === 'string'
+          ? didYouMean(error.data, (error.params.allowedValues as unknown[]).map(String))
+          : undefined,
       );
     case 'oneOf':
     case 'anyOf':

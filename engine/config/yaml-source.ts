@@ -3,7 +3,16 @@
  * A path into a document (['payload', 'versions', 'v2', 'transform']) maps back to the node it came from.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  parseAllDocuments,
+  isMap,
+  isSeq,
+  isScalar,
+  isPair,
+  type Document,
+  type Node,
+} from 'yaml';
 import { FerryError } from '../errors.js';
 
 export type Path = (string | number)[];
@@ -29,7 +38,7 @@ export interface ParsedFile {
 export function parseYamlFile(file: string, text = readFileSync(file, 'utf8')): ParsedFile {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [docs];
   const errors: FerryError[] = [];
   const documents: SourceDocument[] = [];
   const position = (offset: number) => {
@@ -77,7 +86,9 @@ function findNode(root: Node, path: Path): Node | undefined {
   let node: unknown = root;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       node = pair?.value;
     } else if (isSeq(node)) {
       node = node.items[Number(segment)];
@@ -92,7 +103,9 @@ function findKeyNode(root: Node, path: Path): Node | undefined {
   const parent = findNode(root, path.slice(0, -1));
   if (!isMap(parent)) return undefined;
   const last = String(path[path.length - 1]);
-  const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === last);
+  const pair = parent.items.find(
+    (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === last,
+  );
   return pair?.key as Node | undefined;
 }
 

@@ -21,7 +21,10 @@ const storage = new AsyncLocalStorage<Logger>();
 
 let root: Logger = createLogger();
 
-export function createLogger(destination?: DestinationStream, level = process.env.FERRY_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(
+  destination?: DestinationStream,
+  level = process.env.FERRY_LOG_LEVEL ?? 'info',
+): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: undefined,

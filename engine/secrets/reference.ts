@@ -71,16 +71,16 @@ export function scanReferences(text: string): ScanResult {
 export function parseSecretReference(text: string): SecretReference | undefined {
   const { references, malformed } = scanReferences(text);
   const only = references[0];
-  return malformed.length === 0 && references.length === 1 && only?.kind === 'secret' && only.raw === text.trim()
+  return malformed.length === 0 &&
+    references.length === 1 &&
+    only?.kind === 'secret' &&
+    only.raw === text.trim()
     ? only
     : undefined;
 }
 
 /** Substitutes `${env:…}` references; names of unset variables without a default are returned. */
-export function substituteEnv(
-  text: string,
-  env: NodeJS.ProcessEnv,
-): { value: string; missing: string[] } {
+export function substituteEnv(text: string, env: NodeJS.ProcessEnv): { value: string; missing: string[] } {
   const missing: string[] = [];
   const value = text.replace(PLACEHOLDER, (raw: string, body: string) => {
     const match = raw.endsWith('}') ? ENV.exec(body) : null;

@@ -67,7 +67,8 @@ export class SecretResolver {
     };
     return {
       ref: ref.raw,
-      get: () => (value !== undefined && this.now() - fetchedAt < this.ttlMs ? Promise.resolve(value) : load()),
+      get: () =>
+        value !== undefined && this.now() - fetchedAt < this.ttlMs ? Promise.resolve(value) : load(),
       refresh: load,
     };
   }

@@ -10,13 +10,19 @@ export interface Difference {
 export function diffJson(left: unknown, right: unknown, pointer = ''): Difference[] {
   if (Object.is(left, right)) return [];
   const bothObjects =
-    left && right && typeof left === 'object' && typeof right === 'object' && Array.isArray(left) === Array.isArray(right);
+    left &&
+    right &&
+    typeof left === 'object' &&
+    typeof right === 'object' &&
+    Array.isArray(left) === Array.isArray(right);
   if (!bothObjects) return [{ pointer: pointer || '/', left, right }];
   const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
   const out: Difference[] = [];
   for (const key of keys) {
     const child = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    out.push(...diffJson((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key], child));
+    out.push(
+      ...diffJson((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key], child),
+    );
   }
   return out;
 }

@@ -67,20 +67,35 @@ export async function runFixtures(config: CompiledConfig, fixtures: FixtureFile[
     for (const testCase of fixture.cases) {
       const base = { file: fixture.file, flow: fixture.flow, name: testCase.name };
       if (!flow) {
-        results.push({ ...base, version: '-', passed: false, detail: `flow "${fixture.flow}" is not defined` });
+        results.push({
+          ...base,
+          version: '-',
+          passed: false,
+          detail: `flow "${fixture.flow}" is not defined`,
+        });
         continue;
       }
       for (const [versionName, expected] of Object.entries(testCase.expect)) {
         const version = flow.payload.versions.get(versionName);
         if (!version) {
-          results.push({ ...base, version: versionName, passed: false, detail: `version "${versionName}" is not defined` });
+          results.push({
+            ...base,
+            version: versionName,
+            passed: false,
+            detail: `version "${versionName}" is not defined`,
+          });
           continue;
         }
         try {
-          const rendered = await render(version, testCase.record, { flow: flow.name, correlationId: 'fixture', now: '2026-01-01T00:00:00.000Z' });
+          const rendered = await render(version, testCase.record, {
+            flow: flow.name,
+            correlationId: 'fixture',
+            now: '2026-01-01T00:00:00.000Z',
+          });
           const problems: string[] = [];
           const differences = diffJson(expected, rendered.payload);
-          if (differences.length) problems.push(`payload differs:\n${formatDifferences(differences, 'expected', 'rendered')}`);
+          if (differences.length)
+            problems.push(`payload differs:\n${formatDifferences(differences, 'expected', 'rendered')}`);
           const expectedViolations = [...(testCase.violations?.[versionName] ?? [])].sort();
           const actualViolations = [...new Set(rendered.violations.map((v) => v.pointer))].sort();
           if (JSON.stringify(expectedViolations) !== JSON.stringify(actualViolations)) {
@@ -90,7 +105,12 @@ export async function runFixtures(config: CompiledConfig, fixtures: FixtureFile[
                 : `contract: expected failures at ${expectedViolations.join(', ')}, but the payload is valid`,
             );
           }
-          results.push({ ...base, version: versionName, passed: problems.length === 0, detail: problems.join('\n') || undefined });
+          results.push({
+            ...base,
+            version: versionName,
+            passed: problems.length === 0,
+            detail: problems.join('\n') || undefined,
+          });
         } catch (err) {
           results.push({ ...base, version: versionName, passed: false, detail: (err as Error).message });
         }

@@ -4,7 +4,8 @@
  */
 import type jsonata from 'jsonata';
 
-type Many2one = [number, string] | { id: number; display_name?: string; name?: string } | false | null | undefined;
+type Many2one =
+  [number, string] | { id: number; display_name?: string; name?: string } | false | null | undefined;
 
 export function m2oId(value: Many2one): number | undefined {
   if (Array.isArray(value)) return value[0];

@@ -37,7 +37,11 @@ export async function evaluate(
   }
 }
 
-export async function render(version: CompiledVersion, record: unknown, bindings: RenderBindings): Promise<Rendered> {
+export async function render(
+  version: CompiledVersion,
+  record: unknown,
+  bindings: RenderBindings,
+): Promise<Rendered> {
   const payload = await evaluate(
     version.transform,
     record,
@@ -50,7 +54,11 @@ export async function render(version: CompiledVersion, record: unknown, bindings
     `transform ${version.name}`,
   );
   if (payload === undefined) {
-    return { version: version.name, payload, violations: [{ pointer: '/', message: 'the transform produced nothing' }] };
+    return {
+      version: version.name,
+      payload,
+      violations: [{ pointer: '/', message: 'the transform produced nothing' }],
+    };
   }
   return { version: version.name, payload, violations: version.contract(payload) };
 }

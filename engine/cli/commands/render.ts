@@ -16,11 +16,16 @@ export const renderCommand: Command = {
   async run({ positionals, values }, io) {
     const [flowName] = positionals;
     const recordFile = values.record as string | undefined;
-    if (!flowName || !recordFile) throw new FerryError('FERRY_USAGE', 'a flow and --record are required', { hint: `usage: ${this.usage}` });
+    if (!flowName || !recordFile)
+      throw new FerryError('FERRY_USAGE', 'a flow and --record are required', {
+        hint: `usage: ${this.usage}`,
+      });
     const config = loadConfig(configDir(values.dir as string | undefined, io.cwd), { env: io.env });
     const flow = config.flows.get(flowName);
     if (!flow) {
-      throw new FerryError('FERRY_UNKNOWN_FLOW', `flow "${flowName}" is not defined`, { hint: didYouMean(flowName, config.flows.keys()) });
+      throw new FerryError('FERRY_UNKNOWN_FLOW', `flow "${flowName}" is not defined`, {
+        hint: didYouMean(flowName, config.flows.keys()),
+      });
     }
     const versionName = (values.version as string | undefined) ?? flow.payload.active;
     const version = flow.payload.versions.get(versionName);
@@ -33,12 +38,16 @@ export const renderCommand: Command = {
     try {
       record = JSON.parse(readFileSync(resolve(io.cwd, recordFile), 'utf8'));
     } catch (err) {
-      throw new FerryError('FERRY_FIXTURE', `cannot read record ${recordFile}: ${(err as Error).message}`, { context: { file: recordFile } });
+      throw new FerryError('FERRY_FIXTURE', `cannot read record ${recordFile}: ${(err as Error).message}`, {
+        context: { file: recordFile },
+      });
     }
     const rendered = await render(version, record, { flow: flow.name });
     io.out(JSON.stringify(rendered.payload, null, 2));
     if (rendered.violations.length > 0) {
-      io.err(`FERRY_CONTRACT  payload ${versionName} breaks its contract: ${formatViolations(rendered.violations)}`);
+      io.err(
+        `FERRY_CONTRACT  payload ${versionName} breaks its contract: ${formatViolations(rendered.violations)}`,
+      );
       return 1;
     }
     return 0;

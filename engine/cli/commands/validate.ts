@@ -9,7 +9,9 @@ export const validateCommand: Command = {
   async run({ positionals }, io) {
     const dir = configDir(positionals[0], io.cwd);
     const config = loadConfig(dir, { env: io.env });
-    io.out(`ok: ${config.connections.size} connections, ${config.flows.size} flows (${config.files.length} files, config ${config.hash.slice(0, 12)})`);
+    io.out(
+      `ok: ${config.connections.size} connections, ${config.flows.size} flows (${config.files.length} files, config ${config.hash.slice(0, 12)})`,
+    );
     return 0;
   },
 };

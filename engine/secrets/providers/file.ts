@@ -15,7 +15,9 @@ export function fileSecretProvider(baseDir: string = process.cwd()): SecretProvi
     async fetch(ref: SecretReference): Promise<string> {
       const path = resolve(baseDir, ref.path);
       const fail = (why: string) =>
-        new FerryError('FERRY_SECRET_UNRESOLVED', `secret file ${ref.path}: ${why}`, { context: { reference: ref.raw } });
+        new FerryError('FERRY_SECRET_UNRESOLVED', `secret file ${ref.path}: ${why}`, {
+          context: { reference: ref.raw },
+        });
       let text: string;
       try {
         text = await readFile(path, 'utf8');

@@ -111,12 +111,14 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
     };
   }
 
+  let closing: Promise<void> | undefined;
   return {
     name: options.name,
     send: (request) => limit.run(() => sendWithinLimit(request)),
-    async close() {
+    close() {
       bucket?.close();
-      await Promise.all([pool.close(), auth.close()]);
+      closing ??= Promise.all([pool.close(), auth.close()]).then(() => undefined);
+      return closing;
     },
   };
 }

@@ -43,7 +43,9 @@ export class SimulatorAuth {
 
   private get required(): boolean {
     const { basic, apiKey, oauthClients } = this.options;
-    return this.token !== undefined || basic !== undefined || apiKey !== undefined || oauthClients !== undefined;
+    return (
+      this.token !== undefined || basic !== undefined || apiKey !== undefined || oauthClients !== undefined
+    );
   }
 
   rotateToken(token: string): void {

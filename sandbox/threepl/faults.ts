@@ -68,11 +68,18 @@ function checkRule(rule: FaultRule, index: number): FaultRule {
   if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
     fail('probability must be between 0 and 1');
   }
-  if (rule.kind === 'latency' && !(typeof rule.ms === 'number' && rule.ms >= 0)) fail('latency needs ms >= 0');
-  if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 500 && rule.status <= 599)) {
+  if (rule.kind === 'latency' && !(typeof rule.ms === 'number' && rule.ms >= 0))
+    fail('latency needs ms >= 0');
+  if (
+    rule.status !== undefined &&
+    !(Number.isInteger(rule.status) && rule.status >= 500 && rule.status <= 599)
+  ) {
     fail('status must be a 5xx code');
   }
-  if (rule.retryAfterSeconds !== undefined && !(Number.isInteger(rule.retryAfterSeconds) && rule.retryAfterSeconds >= 0)) {
+  if (
+    rule.retryAfterSeconds !== undefined &&
+    !(Number.isInteger(rule.retryAfterSeconds) && rule.retryAfterSeconds >= 0)
+  ) {
     fail('retryAfterSeconds must be an integer >= 0');
   }
   return rule;
@@ -100,7 +107,9 @@ export class FaultPlan {
 
   /** The rules still armed, with how many firings each has left. */
   list(): (FaultRule & { remaining?: number })[] {
-    return this.active.map(({ rule, remaining }) => (remaining === undefined ? rule : { ...rule, remaining }));
+    return this.active.map(({ rule, remaining }) =>
+      remaining === undefined ? rule : { ...rule, remaining },
+    );
   }
 
   decide(path: string): FaultDecision {

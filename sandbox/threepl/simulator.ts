@@ -72,7 +72,9 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
   res.end(body);
 }
 
-export async function startThreePlSimulator(options: ThreePlSimulatorOptions = {}): Promise<ThreePlSimulator> {
+export async function startThreePlSimulator(
+  options: ThreePlSimulatorOptions = {},
+): Promise<ThreePlSimulator> {
   const auth = new SimulatorAuth(options);
   const plan = new FaultPlan();
   const keys = new IdempotencyStore();
@@ -130,7 +132,12 @@ export async function startThreePlSimulator(options: ThreePlSimulatorOptions = {
     return { status: 201, body: JSON.stringify(answer) };
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, body: string): Promise<void> {
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    body: string,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'POST' && path === '/oauth/token') {
       const answer = auth.issueToken(req.headers, body);
@@ -152,7 +159,8 @@ export async function startThreePlSimulator(options: ThreePlSimulatorOptions = {
     }
     const collection = COLLECTION.exec(path)?.[2];
     if (!collection) return send(res, 404, JSON.stringify({ error: 'not_found', path }));
-    if (method !== 'POST') return send(res, 405, JSON.stringify({ error: 'method_not_allowed' }), { allow: 'POST' });
+    if (method !== 'POST')
+      return send(res, 405, JSON.stringify({ error: 'method_not_allowed' }), { allow: 'POST' });
 
     let payload: unknown;
     try {
@@ -169,7 +177,11 @@ export async function startThreePlSimulator(options: ThreePlSimulatorOptions = {
     if (key !== undefined && honourKeys) {
       const check = keys.begin(key, fingerprintOf(method, path, body));
       if (check.outcome === 'mismatch') {
-        return send(res, 422, JSON.stringify({ error: 'idempotency_key_reused', detail: 'different request body' }));
+        return send(
+          res,
+          422,
+          JSON.stringify({ error: 'idempotency_key_reused', detail: 'different request body' }),
+        );
       }
       if (check.outcome === 'in_flight') {
         return send(res, 409, JSON.stringify({ error: 'idempotency_key_in_use' }), { 'retry-after': '1' });

@@ -115,10 +115,12 @@ describe('group commit', () => {
     await store.enqueue([newJob(1), newJob(2)]);
     const [a, b] = await store.lease('w1', 2, 60_000, 1_000);
 
-    // Issued together, not awaited in between: one group commit.
+    // Issued together, not awaited in between: one group commit. The second operation writes job 3,
+    // then fails on a record without source: only its own writes are undone.
+    const broken = newJob(4, { source: undefined as unknown as string });
     const results = await Promise.allSettled([
       store.complete(a!.id, { status: 201 }),
-      store.complete(424242, { status: 200 }),
+      store.enqueue([newJob(3), broken]),
       store.complete(b!.id, { status: 201 }),
       store.appendEvents([{ correlationId: 'corr-1', flow: 'shipment-to-3pl', kind: 'written_back' }]),
       store.counts(),
@@ -131,9 +133,9 @@ describe('group commit', () => {
       'fulfilled',
     ]);
     const rejection = (results[1] as PromiseRejectedResult).reason as unknown;
-    expect(isFerryError(rejection, 'FERRY_NOT_FOUND')).toBe(true);
+    expect(isFerryError(rejection, 'FERRY_STORE')).toBe(true);
     // A read issued after writes sees them.
-    expect((results[4] as PromiseFulfilledResult<unknown>).value).toMatchObject({ delivered: 2 });
+    expect((results[4] as PromiseFulfilledResult<unknown>).value).toMatchObject({ delivered: 2, queued: 0 });
     await store.close();
 
     const { store: reopened } = openTestStore(file);

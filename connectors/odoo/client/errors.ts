@@ -29,7 +29,12 @@ function where(site: CallSite): string {
   return site.model ? `${site.model}.${site.method}` : `common.${site.method}`;
 }
 
-function build(site: CallSite, detail: string, c: Classification, extra: Record<string, unknown> = {}): FerryError {
+function build(
+  site: CallSite,
+  detail: string,
+  c: Classification,
+  extra: Record<string, unknown> = {},
+): FerryError {
   return new FerryError(c.code, redact(`Odoo ${where(site)} failed: ${detail}`), {
     context: { protocol: site.protocol, model: site.model, method: site.method, ...extra },
     ...(c.hint ? { hint: c.hint } : {}),
@@ -53,7 +58,10 @@ export function classifyException(name: string, message: string): Classification
   switch (short) {
     case 'AccessDenied':
     case 'Unauthorized': // werkzeug's 401 for a bad bearer key on JSON-2
-      return { code: 'FERRY_ODOO_ACCESS_DENIED', hint: 'check the login and that the API key is valid and not expired' };
+      return {
+        code: 'FERRY_ODOO_ACCESS_DENIED',
+        hint: 'check the login and that the API key is valid and not expired',
+      };
     case 'AccessError':
       // Calling a private method is a programming error, not a missing right.
       if (/^Private methods/.test(message)) return { code: 'FERRY_ODOO_BAD_REQUEST' };
@@ -66,7 +74,8 @@ export function classifyException(name: string, message: string): Classification
     case 'Warning':
       // Odoo raises UserError for an unknown model.
       if (/^Object \S+ doesn't exist/.test(message)) return { code: 'FERRY_ODOO_BAD_REQUEST' };
-      if (/^Record does not exist or has been deleted/.test(message)) return { code: 'FERRY_ODOO_MISSING_RECORD' };
+      if (/^Record does not exist or has been deleted/.test(message))
+        return { code: 'FERRY_ODOO_MISSING_RECORD' };
       return { code: 'FERRY_ODOO_USER_ERROR' };
     case 'ValueError':
     case 'KeyError':
@@ -150,46 +159,77 @@ export function fromHttpStatus(
   if (named) {
     const c = classifyException(named.name, named.message);
     // A 5xx with a named exception is Odoo's verdict; keep the exception's classification.
-    return build(site, `${named.message} (${named.name}, HTTP ${status})`, c, { ...extra, odooException: named.name });
+    return build(site, `${named.message} (${named.name}, HTTP ${status})`, c, {
+      ...extra,
+      odooException: named.name,
+    });
   }
   if (status === 429 || status >= 500) {
     const retryAfterMs = retryAfter(headers['retry-after']);
-    return build(site, `HTTP ${status} from Odoo or a proxy in front of it`, {
-      code: 'FERRY_ODOO_NETWORK',
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    }, extra);
+    return build(
+      site,
+      `HTTP ${status} from Odoo or a proxy in front of it`,
+      {
+        code: 'FERRY_ODOO_NETWORK',
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      },
+      extra,
+    );
   }
   if (status >= 300 && status < 400) {
     const location = String(headers.location ?? '');
     if (site.protocol === 'json2' && location.includes('/web/login')) {
-      return build(site, 'the server has no JSON-2 API (it redirects to the login page)', {
+      return build(
+        site,
+        'the server has no JSON-2 API (it redirects to the login page)',
+        {
+          code: 'FERRY_ODOO_PROTOCOL',
+          retryable: false,
+          hint: 'JSON-2 needs Odoo 19 or later; use protocol jsonrpc or auto',
+        },
+        extra,
+      );
+    }
+    return build(
+      site,
+      `HTTP ${status} redirect to ${location || 'nowhere'}`,
+      {
         code: 'FERRY_ODOO_PROTOCOL',
         retryable: false,
-        hint: 'JSON-2 needs Odoo 19 or later; use protocol jsonrpc or auto',
-      }, extra);
-    }
-    return build(site, `HTTP ${status} redirect to ${location || 'nowhere'}`, {
-      code: 'FERRY_ODOO_PROTOCOL',
-      retryable: false,
-      hint: 'set the connection url to the address Odoo redirects to',
-    }, extra);
+        hint: 'set the connection url to the address Odoo redirects to',
+      },
+      extra,
+    );
   }
   if (status === 401) return build(site, `HTTP 401`, classifyException('Unauthorized', ''), extra);
-  if (status === 403) return build(site, `HTTP 403: ${firstLine(body)}`, { code: 'FERRY_ODOO_ACCESS_ERROR' }, extra);
-  if (site.protocol === 'json2' && status === 404) return build(site, 'HTTP 404', { code: 'FERRY_ODOO_MISSING_RECORD' }, extra);
-  if (site.protocol === 'json2' && status === 422) return build(site, 'HTTP 422', { code: 'FERRY_ODOO_USER_ERROR' }, extra);
-  return build(site, `HTTP ${status}: ${firstLine(body)}`, {
-    code: 'FERRY_ODOO_PROTOCOL',
-    retryable: false,
-    hint: 'check the connection url points at the Odoo server',
-  }, extra);
+  if (status === 403)
+    return build(site, `HTTP 403: ${firstLine(body)}`, { code: 'FERRY_ODOO_ACCESS_ERROR' }, extra);
+  if (site.protocol === 'json2' && status === 404)
+    return build(site, 'HTTP 404', { code: 'FERRY_ODOO_MISSING_RECORD' }, extra);
+  if (site.protocol === 'json2' && status === 422)
+    return build(site, 'HTTP 422', { code: 'FERRY_ODOO_USER_ERROR' }, extra);
+  return build(
+    site,
+    `HTTP ${status}: ${firstLine(body)}`,
+    {
+      code: 'FERRY_ODOO_PROTOCOL',
+      retryable: false,
+      hint: 'check the connection url points at the Odoo server',
+    },
+    extra,
+  );
 }
 
 /** A 200 answer whose body is not the RPC response it should be (garbage from a proxy, truncated body). */
 export function protocolError(site: CallSite, reason: string, body: string): FerryError {
-  return build(site, `answered something that is not a valid ${site.protocol} response: ${reason}`, {
-    code: 'FERRY_ODOO_PROTOCOL',
-  }, { body: excerpt(body) });
+  return build(
+    site,
+    `answered something that is not a valid ${site.protocol} response: ${reason}`,
+    {
+      code: 'FERRY_ODOO_PROTOCOL',
+    },
+    { body: excerpt(body) },
+  );
 }
 
 /** Connection refused or reset, DNS failure, timeout. */
@@ -197,9 +237,13 @@ export function fromTransportError(err: unknown, site: CallSite, timeoutMs: numb
   const e = (err ?? {}) as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code;
   const timedOut =
-    e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ||
+    e.name === 'TimeoutError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
     code === 'UND_ERR_CONNECT_TIMEOUT';
-  const detail = timedOut ? `no answer within ${timeoutMs} ms` : `${code ?? e.name ?? 'error'}: ${e.message ?? String(err)}`;
+  const detail = timedOut
+    ? `no answer within ${timeoutMs} ms`
+    : `${code ?? e.name ?? 'error'}: ${e.message ?? String(err)}`;
   return new FerryError('FERRY_ODOO_NETWORK', redact(`Odoo ${where(site)} failed: ${detail}`), {
     context: { protocol: site.protocol, model: site.model, method: site.method, errno: code },
     cause: err,
@@ -223,7 +267,10 @@ function firstText(...values: unknown[]): string | undefined {
 }
 
 function firstLine(body: string): string {
-  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return excerpt(text.length > 120 ? `${text.slice(0, 120)}…` : text);
 }
 

@@ -24,7 +24,8 @@ export class Json2Transport implements Transport {
     const site: CallSite = { protocol: 'json2', model: 'res.users', method: 'context_get' };
     const context = await this.post(apiKey, 'res.users', 'context_get', {}, site);
     const uid = context && typeof context === 'object' ? (context as Record<string, unknown>).uid : undefined;
-    if (typeof uid !== 'number') throw protocolError(site, 'context_get answered no uid', JSON.stringify(context) ?? '');
+    if (typeof uid !== 'number')
+      throw protocolError(site, 'context_get answered no uid', JSON.stringify(context) ?? '');
     return uid;
   }
 

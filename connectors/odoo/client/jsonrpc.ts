@@ -30,7 +30,12 @@ export class JsonRpcTransport implements Transport {
   private async call(service: string, method: string, args: unknown[], site: CallSite): Promise<unknown> {
     const id = this.nextId++;
     const body = JSON.stringify({ jsonrpc: '2.0', method: 'call', id, params: { service, method, args } });
-    const answer = await this.options.http.post('/jsonrpc', body, { 'content-type': 'application/json' }, site);
+    const answer = await this.options.http.post(
+      '/jsonrpc',
+      body,
+      { 'content-type': 'application/json' },
+      site,
+    );
     if (answer.status !== 200) throw fromHttpStatus(answer.status, answer.body, answer.headers, site);
     let parsed: unknown;
     try {
@@ -55,10 +60,14 @@ export class JsonRpcTransport implements Transport {
 export function uidOrDenied(uid: unknown, site: CallSite, login: string, database: string): number {
   if (typeof uid === 'number' && uid > 0) return uid;
   if (uid === false) {
-    throw new FerryError('FERRY_ODOO_ACCESS_DENIED', `Odoo refused login "${login}" on database "${database}"`, {
-      context: { protocol: site.protocol, method: site.method, login, database },
-      hint: 'check the login and that the API key is valid and not expired',
-    });
+    throw new FerryError(
+      'FERRY_ODOO_ACCESS_DENIED',
+      `Odoo refused login "${login}" on database "${database}"`,
+      {
+        context: { protocol: site.protocol, method: site.method, login, database },
+        hint: 'check the login and that the API key is valid and not expired',
+      },
+    );
   }
   throw protocolError(site, 'authenticate answered neither a uid nor false', JSON.stringify(uid) ?? '');
 }

@@ -8,7 +8,8 @@ export class XmlRpcSyntaxError extends Error {
   override name = 'XmlRpcSyntaxError';
 }
 
-export type XmlRpcResponse = { kind: 'result'; value: unknown } | { kind: 'fault'; code: unknown; message: string };
+export type XmlRpcResponse =
+  { kind: 'result'; value: unknown } | { kind: 'fault'; code: unknown; message: string };
 
 const INT_MAX = 2 ** 31 - 1;
 
@@ -23,11 +24,14 @@ function encodeValue(value: unknown): string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`XML-RPC cannot carry the number ${value}`);
     if (!Number.isInteger(value)) return `<value><double>${value}</double></value>`;
-    return Math.abs(value) <= INT_MAX ? `<value><int>${value}</int></value>` : `<value><i8>${value}</i8></value>`;
+    return Math.abs(value) <= INT_MAX
+      ? `<value><int>${value}</int></value>`
+      : `<value><i8>${value}</i8></value>`;
   }
   if (typeof value === 'bigint') return `<value><i8>${value}</i8></value>`;
   if (typeof value === 'string') return `<value><string>${escapeText(value)}</string></value>`;
-  if (Array.isArray(value)) return `<value><array><data>${value.map(encodeValue).join('')}</data></array></value>`;
+  if (Array.isArray(value))
+    return `<value><array><data>${value.map(encodeValue).join('')}</data></array></value>`;
   if (typeof value === 'object') {
     const members = Object.entries(value)
       .filter(([, v]) => v !== undefined)
@@ -46,15 +50,18 @@ function escapeText(text: string): string {
 /** Decodes a `<methodResponse>`: the single result value, or the fault's code and string. */
 export function decodeMethodResponse(xml: string): XmlRpcResponse {
   const root = new XmlReader(xml).document();
-  if (root.name !== 'methodResponse') throw new XmlRpcSyntaxError(`expected <methodResponse>, got <${root.name}>`);
+  if (root.name !== 'methodResponse')
+    throw new XmlRpcSyntaxError(`expected <methodResponse>, got <${root.name}>`);
   const [body] = elementsOf(root);
   if (body?.name === 'fault') {
     const fault = decodeValue(only(body, 'value'));
-    if (!fault || typeof fault !== 'object' || Array.isArray(fault)) throw new XmlRpcSyntaxError('fault is not a struct');
+    if (!fault || typeof fault !== 'object' || Array.isArray(fault))
+      throw new XmlRpcSyntaxError('fault is not a struct');
     const { faultCode, faultString } = fault as Record<string, unknown>;
     return { kind: 'fault', code: faultCode, message: typeof faultString === 'string' ? faultString : '' };
   }
-  if (body?.name !== 'params') throw new XmlRpcSyntaxError('methodResponse holds neither <params> nor <fault>');
+  if (body?.name !== 'params')
+    throw new XmlRpcSyntaxError('methodResponse holds neither <params> nor <fault>');
   const param = only(body, 'param');
   return { kind: 'result', value: decodeValue(only(param, 'value')) };
 }
@@ -63,8 +70,11 @@ export function decodeMethodResponse(xml: string): XmlRpcResponse {
 export function decodeMethodCall(xml: string): { methodName: string; params: unknown[] } {
   const root = new XmlReader(xml).document();
   if (root.name !== 'methodCall') throw new XmlRpcSyntaxError(`expected <methodCall>, got <${root.name}>`);
-  const methodName = textOf(only(root, 'methodName'));
-  const params = elementsOf(root).find((e) => e.name === 'params');
+  const elements = elementsOf(root);
+  const name = elements.find((e) => e.name === 'methodName');
+  if (!name) throw new XmlRpcSyntaxError('<methodCall> has no <methodName>');
+  const methodName = textOf(name);
+  const params = elements.find((e) => e.name === 'params');
   return { methodName, params: params ? elementsOf(params).map((p) => decodeValue(only(p, 'value'))) : [] };
 }
 
@@ -106,7 +116,11 @@ function decodeValue(value: XmlElement): unknown {
       const out: Record<string, unknown> = {};
       for (const member of elementsOf(typed)) {
         if (member.name !== 'member') throw new XmlRpcSyntaxError(`unexpected <${member.name}> in <struct>`);
-        out[textOf(only(member, 'name'))] = decodeValue(only(member, 'value'));
+        const [name, memberValue, extra] = elementsOf(member);
+        if (name?.name !== 'name' || memberValue?.name !== 'value' || extra) {
+          throw new XmlRpcSyntaxError('<member> must hold a <name> and a <value>');
+        }
+        out[textOf(name)] = decodeValue(memberValue);
       }
       return out;
     }
@@ -154,7 +168,8 @@ function only(element: XmlElement, name: string): XmlElement {
 function textOf(element: XmlElement): string {
   return element.children
     .map((child) => {
-      if (typeof child !== 'string') throw new XmlRpcSyntaxError(`unexpected <${child.name}> in <${element.name}>`);
+      if (typeof child !== 'string')
+        throw new XmlRpcSyntaxError(`unexpected <${child.name}> in <${element.name}>`);
       return child;
     })
     .join('');

@@ -33,11 +33,20 @@ export class XmlRpcTransport implements Transport {
     try {
       body = encodeMethodCall(method, params);
     } catch (err) {
-      throw new FerryError('FERRY_ODOO_BAD_REQUEST', `Odoo ${site.model}.${site.method}: ${(err as Error).message}`, {
-        context: { protocol: 'xmlrpc', model: site.model, method: site.method },
-      });
+      throw new FerryError(
+        'FERRY_ODOO_BAD_REQUEST',
+        `Odoo ${site.model}.${site.method}: ${(err as Error).message}`,
+        {
+          context: { protocol: 'xmlrpc', model: site.model, method: site.method },
+        },
+      );
     }
-    const answer = await this.options.http.post(`/xmlrpc/2/${service}`, body, { 'content-type': 'text/xml' }, site);
+    const answer = await this.options.http.post(
+      `/xmlrpc/2/${service}`,
+      body,
+      { 'content-type': 'text/xml' },
+      site,
+    );
     if (answer.status !== 200) throw fromHttpStatus(answer.status, answer.body, answer.headers, site);
     let response;
     try {

@@ -2,3 +2,4 @@
 export { createHttpTarget } from './target.js';
 export { systemClock, type Clock } from './clock.js';
 export type { HttpAuth, HttpRequest, HttpResponse, HttpTarget, HttpTargetOptions } from './types.js';
+export { httpTargetFactory } from './factory.js';

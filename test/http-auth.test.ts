@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHttpTarget } from '../connectors/http/target.js';
 import type { HttpAuth, HttpTarget } from '../connectors/http/types.js';
 import { FerryError } from '../engine/errors.js';
@@ -76,6 +78,35 @@ describe('HTTP target auth kinds', () => {
     expect(sim.stats().tokensIssued).toBe(2);
   });
 
+  it('renews an OAuth2 token shortly before expires_in runs out', async () => {
+    const start = Date.parse('2026-05-01T10:00:00Z');
+    vi.useFakeTimers({ toFake: ['Date'], now: start });
+    try {
+      const { sim, target } = await connect(
+        { oauthClients: { ferry: 'client-secret-1' }, tokenTtlSeconds: 120 },
+        (s) => ({
+          kind: 'oauth2',
+          tokenUrl: `${s.url}/oauth/token`,
+          clientId: 'ferry',
+          clientSecret: fixedSecret('client-secret-1'),
+        }),
+      );
+      await target.send(shipment({ n: 1 }));
+      vi.setSystemTime(start + 100_000);
+      await target.send(shipment({ n: 2 }));
+      expect(sim.stats().tokensIssued).toBe(1);
+      // 120 s minus a margin of a tenth of the lifetime: renewed before the endpoint would refuse it.
+      vi.setSystemTime(start + 109_000);
+      await target.send(shipment({ n: 3 }));
+      expect(sim.stats().tokensIssued).toBe(2);
+      expect(
+        sim.received.filter((r) => r.path === '/v2/shipments').every((r) => r.headers.authorization),
+      ).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refreshes a rotated OAuth2 client secret once when the token endpoint refuses it', async () => {
     const secret = rotatingSecret('old-client-secret');
     secret.rotate('new-client-secret');
@@ -100,6 +131,32 @@ describe('HTTP target auth kinds', () => {
     expect(error).toMatchObject({ code: 'FERRY_HTTP_UNAUTHORIZED', retryable: false });
     expect(error.message).toContain('ferry');
     expect(error.message).not.toContain('wrong-secret');
+  });
+});
+
+describe('HTTP target secrets', () => {
+  it('keeps the credential out of an error that echoes it back', async () => {
+    const echo = createServer((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'bad request', you_sent: req.headers.authorization }));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const { port } = echo.address() as AddressInfo;
+    const basic = createHttpTarget({
+      name: 'echo',
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: { kind: 'basic', username: 'ferry', password: fixedSecret('echoed-password-42') },
+    });
+    try {
+      const error = await failure(basic.send(shipment({ n: 1 })));
+      expect(error.code).toBe('FERRY_HTTP_REJECTED');
+      const encoded = Buffer.from('ferry:echoed-password-42').toString('base64');
+      expect(error.context.body).toContain('[redacted]');
+      expect(JSON.stringify(error.toJSON())).not.toContain(encoded);
+    } finally {
+      await basic.close();
+      echo.close();
+    }
   });
 });
 

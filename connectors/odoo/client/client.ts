@@ -8,7 +8,7 @@ import { FerryError, isFerryError } from '../../../engine/errors.js';
 import { log } from '../../../engine/log/logger.js';
 import { registerSecretValue } from '../../../engine/log/redact.js';
 import type { SecretHandle } from '../../../engine/secrets/types.js';
-import { protocolError, type Protocol } from './errors.js';
+import { protocolError, withRenameHint, type Protocol } from './errors.js';
 import { HttpChannel } from './http.js';
 import { Json2Transport } from './json2.js';
 import { JsonRpcTransport } from './jsonrpc.js';
@@ -153,6 +153,10 @@ class RpcOdooClient implements OdooClient {
     const result = await this.withKey(async (apiKey) => {
       const uid = transport.needsUid ? await this.uidFor(transport, apiKey) : undefined;
       return transport.execute({ apiKey, uid }, { model, method, args: [...args], kwargs });
+    }).catch(async (err: unknown) => {
+      if (!isFerryError(err, 'FERRY_ODOO_BAD_REQUEST')) throw err;
+      const version = await this.serverVersion().catch(() => undefined);
+      throw version === undefined ? err : withRenameHint(err, version);
     });
     log().debug(
       { odoo: { protocol: transport.protocol, model, method, ms: Math.round(performance.now() - started) } },

@@ -6,6 +6,7 @@
  */
 import { FerryError, type ErrorCode } from '../../../engine/errors.js';
 import { redact } from '../../../engine/log/redact.js';
+import { renamedField } from './versions.js';
 
 export type Protocol = 'jsonrpc' | 'xmlrpc' | 'json2';
 
@@ -281,4 +282,29 @@ function retryAfter(header: string | string[] | undefined): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * Adds a "did you mean" hint to Odoo's unknown-field error when the field was renamed between versions
+ * ("Invalid field 'move_lines' on model 'stock.picking'" on 17 → move_ids). Other errors pass through.
+ */
+export function withRenameHint(error: FerryError, version: number): FerryError {
+  const invalid = invalidField(error.message);
+  const suggestion = invalid && renamedField(invalid.model, invalid.field, version);
+  if (!invalid || !suggestion) return error;
+  return new FerryError(error.code, error.message, {
+    context: { ...error.context, field: invalid.field },
+    hint: `did you mean ${suggestion}? ${invalid.model}.${invalid.field} is called ${suggestion} on Odoo ${version}`,
+    retryable: error.retryable,
+    cause: error,
+  });
+}
+
+/** The field Odoo names in "Invalid field 'f' on model 'm'" (fields, vals) or "Invalid field m.f in leaf" (domains). */
+function invalidField(message: string): { model: string; field: string } | undefined {
+  const onModel = /Invalid field '(\w+)' on model '([\w.]+)'/.exec(message);
+  if (onModel) return { field: onModel[1] ?? '', model: onModel[2] ?? '' };
+  const inLeaf = /Invalid field ([\w.]+)\.(\w+) in leaf/.exec(message);
+  if (inLeaf) return { model: inLeaf[1] ?? '', field: inLeaf[2] ?? '' };
+  return undefined;
 }

@@ -7,6 +7,7 @@
  * 2. Group commit: completing deliveries issued together (one commit for many) against awaiting each
  *    (one commit per delivery), through the real store.
  * 3. Batched ledger lookups: `ledgerHas` for a page of keys.
+ * 4. Leasing from a large backlog: the event loop is blocked for the duration of each lease.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -122,6 +123,22 @@ async function benchGroupCommit(count: number): Promise<void> {
   await store.close();
 }
 
+async function benchLeaseFromBacklog(backlog: number): Promise<void> {
+  const store = openSqliteStore(join(dir, 'backlog.db'));
+  for (let from = 0; from < backlog; from += BATCH) {
+    const page = Array.from({ length: Math.min(BATCH, backlog - from) }, (_, i) => job(from + i));
+    await store.enqueue(page, 0);
+  }
+  const calls = 100;
+  const startedAt = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) await store.lease('bench', 50, 600_000, 1);
+  const perCall = Number(process.hrtime.bigint() - startedAt) / 1e6 / calls;
+  console.log(
+    `  lease 50 of ${backlog.toLocaleString('en-US')} queued   ${perCall.toFixed(2).padStart(8)} ms per call`,
+  );
+  await store.close();
+}
+
 try {
   console.log(`Ledger inserts, ${ROWS.toLocaleString('en-US')} rows in transactions of ${BATCH}`);
   for (const layout of Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[]) {
@@ -129,6 +146,8 @@ try {
   }
   console.log('Store completions (job marked delivered + ledger entry + event), 10,000 jobs');
   await benchGroupCommit(10_000);
+  console.log('Leasing');
+  await benchLeaseFromBacklog(100_000);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -72,6 +72,21 @@ describe('lease', () => {
     expect((await store.getJob(first!.id))?.leaseOwner).toBeUndefined();
   });
 
+  it('takes expired leases and due jobs together, oldest first, up to the limit', async () => {
+    const { store } = openTestStore();
+    await store.enqueue([newJob(1, { notBefore: 10 }), newJob(2, { notBefore: 20 })]);
+    await store.lease('crashed', 2, 1_000, 100); // both leased until 1_100
+    await store.enqueue([newJob(3, { notBefore: 15 }), newJob(4, { notBefore: 30 })]);
+
+    const taken = await store.lease('w2', 3, 1_000, 2_000);
+    expect(taken.map((j) => [j.recordId, j.leaseOwner])).toEqual([
+      [1, 'w2'],
+      [3, 'w2'],
+      [2, 'w2'],
+    ]);
+    expect(await store.lease('w2', 3, 1_000, 2_000)).toMatchObject([{ recordId: 4 }]);
+  });
+
   it('keeps the attempt count across a lease takeover', async () => {
     const { store } = openTestStore();
     await store.enqueue([newJob(1)]);

@@ -7,10 +7,10 @@
  * another one resolved sees its effect. Operations issued concurrently (not awaited in between) have no
  * order an adapter must keep; await when order matters. Reads return committed data only.
  *
- * Transitions write their own events: every status change the store makes (queued, retry_scheduled,
- * delivered, dead_lettered, requeued, cancelled, surfaced) appends its event to the log in the same
- * transaction, so a trace is complete even across a crash. Callers append observations only (`attempt`
- * with status and duration, `written_back`, anything else worth tracing).
+ * Outcomes write their own events: the store appends `queued`, `retry_scheduled`, `delivered`,
+ * `dead_lettered`, `requeued`, `cancelled` and `surfaced` in the same transaction as the change itself, so
+ * a trace is complete even across a crash (leases are bookkeeping, not events). Callers append
+ * observations only (`attempt` with status and duration, `written_back`, anything else worth tracing).
  *
  * Secrets: the store persists what it is given. Callers pass error messages and response bodies already
  * redacted; adapters additionally mask registered secret values in every error, event and dead-letter text

@@ -22,6 +22,7 @@ import { cleanText, errorJson, toJob, toLedgerEntry, type JobRow, type LedgerRow
 
 const ACTIVE = `status IN ('queued', 'leased')`;
 const CLEAR_LEASE = 'lease_owner = NULL, lease_until = NULL';
+const IN_FLOWS = '(@flows IS NULL OR flow IN (SELECT value FROM json_each(@flows)))';
 
 export class SqliteJobs {
   private readonly s;
@@ -40,11 +41,19 @@ export class SqliteJobs {
          ON CONFLICT (idempotency_key) DO NOTHING`,
       ),
       lease: db.prepare<[Record<string, unknown>], JobRow>(
+        // Each side walks its own index and stops at the limit, so a large backlog is never sorted.
         `UPDATE jobs SET status = 'leased', lease_owner = @owner, lease_until = @until, updated_at = @now
          WHERE id IN (
-           SELECT id FROM jobs
-           WHERE ((status = 'queued' AND not_before <= @now) OR (status = 'leased' AND lease_until <= @now))
-             AND (@flows IS NULL OR flow IN (SELECT value FROM json_each(@flows)))
+           SELECT id FROM (
+             SELECT * FROM (
+               SELECT id, not_before FROM jobs
+               WHERE status = 'queued' AND not_before <= @now AND ${IN_FLOWS}
+               ORDER BY not_before, id LIMIT @limit)
+             UNION ALL
+             SELECT * FROM (
+               SELECT id, not_before FROM jobs
+               WHERE status = 'leased' AND lease_until <= @now AND ${IN_FLOWS}
+               ORDER BY lease_until LIMIT @limit))
            ORDER BY not_before, id LIMIT @limit)
          RETURNING *`,
       ),

@@ -23,7 +23,10 @@ export type Handoff = (records: SourceRecord[], cursor: string) => Promise<void>
 
 export interface FlowSource {
   /** Reads everything written since `cursor` (undefined: from the beginning), page by page, through `handoff`. */
-  pollOnce(cursor: string | undefined, handoff: Handoff): Promise<{ records: number; cursor: string | undefined }>;
+  pollOnce(
+    cursor: string | undefined,
+    handoff: Handoff,
+  ): Promise<{ records: number; cursor: string | undefined }>;
   /** Reads the given records now (webhook hints, re-render on requeue). Missing ids are left out. */
   readRecords(ids: readonly number[]): Promise<SourceRecord[]>;
 }
@@ -48,7 +51,10 @@ export interface DeadLetterNotice {
 /** Effects on the source system's records: outcomes written back, failures surfaced. */
 export interface RecordSink {
   /** Writes many records' values in as few calls as possible; returns the ids that could not be written. */
-  writeBack(model: string, items: WriteBackItem[]): Promise<{ failed: { recordId: number; error: string }[] }>;
+  writeBack(
+    model: string,
+    items: WriteBackItem[],
+  ): Promise<{ failed: { recordId: number; error: string }[] }>;
   /** Posts a dead letter on the record (chatter note, optionally an activity). */
   surfaceDeadLetter(
     model: string,

@@ -1,0 +1,343 @@
+/**
+ * The engine: runs every flow of a compiled config. Sources hand records over as durable jobs; workers
+ * lease due jobs, deliver them and record outcomes; write-back and dead-letter surfacing go back to the
+ * source system. The config can be swapped while running: in-flight deliveries finish with the version
+ * and frozen payload they started with, new work uses the new config.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CompiledConfig, FlowConfig } from '../config/compiled.js';
+import { FerryError } from '../errors.js';
+import { log } from '../log/logger.js';
+import { redact } from '../log/redact.js';
+import type { Job, Store } from '../store/port.js';
+import type { SecretResolver } from '../secrets/resolver.js';
+import type { ConnectorRegistry } from '../../connectors/registry.js';
+import type { HttpTarget } from '../../connectors/http/types.js';
+import { deliver, type AttemptResult } from './deliver.js';
+import { handoffFor, type HandoffStats } from './handoff.js';
+import type { FlowSource, SourceConnection } from './ports.js';
+import { WriteBackBatcher } from './write-back.js';
+
+export interface EngineOptions {
+  store: Store;
+  registry: ConnectorRegistry;
+  secrets: SecretResolver;
+  /** Deliveries in flight at once across flows. @default 32 */
+  concurrency?: number;
+  /** How long a leased job stays ours without being finished. @default 60000 */
+  leaseMs?: number;
+  /** Identifies this process in leases. */
+  owner?: string;
+}
+
+export interface FlowStatus {
+  delivered: number;
+  retrying: number;
+  dead: number;
+  queued: number;
+  paused: boolean;
+}
+
+export class Engine {
+  private config: CompiledConfig;
+  private readonly store: Store;
+  private readonly owner: string;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly sources = new Map<string, SourceConnection>();
+  private readonly targets = new Map<string, HttpTarget>();
+  private readonly flowSources = new Map<string, FlowSource>();
+  private readonly pollTimers = new Map<string, NodeJS.Timeout>();
+  private readonly polling = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly writeBack: WriteBackBatcher;
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  readonly stats = new Map<string, FlowStatus>();
+  readonly handoffStats: HandoffStats = { added: 0, skipped: 0 };
+
+  constructor(
+    config: CompiledConfig,
+    private readonly options: EngineOptions,
+  ) {
+    this.config = config;
+    this.store = options.store;
+    this.owner = options.owner ?? `ferry-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.concurrency = options.concurrency ?? 32;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.writeBack = new WriteBackBatcher(this.store);
+    this.connect(config);
+  }
+
+  get currentConfig(): CompiledConfig {
+    return this.config;
+  }
+
+  /** Creates the connectors a config needs that do not exist yet. */
+  private connect(config: CompiledConfig): void {
+    for (const flow of config.flows.values()) {
+      const sourceConn = config.connections.get(flow.source.connection)!;
+      if (!this.sources.has(sourceConn.name)) {
+        const factory = this.options.registry.source(sourceConn.kind);
+        if (!factory)
+          throw new FerryError('FERRY_CONNECTION_TYPE', `no source connector for type ${sourceConn.kind}`);
+        this.sources.set(sourceConn.name, factory(sourceConn, this.options.secrets));
+      }
+      const targetConn = config.connections.get(flow.target.connection)!;
+      if (!this.targets.has(targetConn.name)) {
+        const factory = this.options.registry.target(targetConn.kind);
+        if (!factory)
+          throw new FerryError('FERRY_CONNECTION_TYPE', `no target connector for type ${targetConn.kind}`);
+        this.targets.set(targetConn.name, factory(targetConn, this.options.secrets));
+      }
+      this.flowSources.set(flow.name, this.sources.get(sourceConn.name)!.flowSource(flow));
+      if (!this.stats.has(flow.name))
+        this.stats.set(flow.name, { delivered: 0, retrying: 0, dead: 0, queued: 0, paused: false });
+    }
+  }
+
+  /** Swaps in a new config atomically. Removed flows stop taking work; their queued jobs stay in the store. */
+  swap(config: CompiledConfig): void {
+    this.connect(config);
+    const removed = [...this.config.flows.keys()].filter((name) => !config.flows.has(name));
+    this.config = config;
+    for (const name of removed) {
+      clearTimeout(this.pollTimers.get(name));
+      this.pollTimers.delete(name);
+      this.flowSources.delete(name);
+    }
+    if (this.running)
+      for (const flow of config.flows.values())
+        if (!this.pollTimers.has(flow.name)) this.schedulePoll(flow.name, 0);
+    this.wake?.();
+  }
+
+  /** Starts every flow's trigger and the workers. */
+  start(): void {
+    this.running = true;
+    for (const flow of this.config.flows.values()) this.schedulePoll(flow.name, 0);
+    this.loop = this.workLoop();
+    void this.surfacePending();
+  }
+
+  /** Stops taking work, lets in-flight deliveries finish, writes back, and releases leases. */
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const timer of this.pollTimers.values()) clearTimeout(timer);
+    this.pollTimers.clear();
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled(this.polling.values());
+    await Promise.allSettled(this.inFlight);
+    await this.writeBack.flush();
+    await this.store.releaseLeases(this.owner);
+    await Promise.allSettled([...this.targets.values()].map((t) => t.close()));
+    await Promise.allSettled([...this.sources.values()].map((s) => s.close()));
+  }
+
+  /** Polls every flow once to the end, then delivers until nothing is due within `maxWaitMs`. */
+  async runOnce(maxWaitMs = 30_000): Promise<void> {
+    await Promise.all([...this.config.flows.keys()].map((name) => this.pollFlow(name)));
+    await this.surfacePending();
+    let idleSince = Date.now();
+    for (;;) {
+      if (await this.workOnce()) {
+        idleSince = Date.now();
+        continue;
+      }
+      await Promise.race([sleep(100), ...this.inFlight]);
+      if (this.inFlight.size > 0) continue;
+      const counts = await this.store.counts();
+      // What is left waits for a retry later than we wait: it stays queued in the store for the next run.
+      if (counts.queued + counts.leased === 0 || Date.now() - idleSince > maxWaitMs) break;
+    }
+    await Promise.allSettled(this.inFlight);
+    await this.writeBack.flush();
+  }
+
+  /** Delivers the records of these ids now (webhook hints). */
+  async hint(flowName: string, ids: number[]): Promise<void> {
+    const flow = this.config.flows.get(flowName);
+    const source = this.flowSources.get(flowName);
+    if (!flow || !source) return;
+    const records = await source.readRecords(ids);
+    const cursor = await this.store.getCursor(flowName);
+    await handoffFor(
+      this.store,
+      () => flow,
+      this.handoffStats,
+      () => this.wake?.(),
+    )(records, cursor ?? '');
+  }
+
+  private schedulePoll(name: string, delayMs: number): void {
+    const flow = this.config.flows.get(name);
+    if (!flow || !this.running) return;
+    const timer = setTimeout(() => {
+      void this.pollFlow(name).finally(() => {
+        const current = this.config.flows.get(name);
+        if (current && this.running) {
+          const trigger = current.source.trigger;
+          this.schedulePoll(name, trigger.kind === 'poll' ? trigger.everyMs : trigger.safetyPollMs);
+        }
+      });
+    }, delayMs);
+    this.pollTimers.set(name, timer);
+  }
+
+  private pollFlow(name: string): Promise<void> {
+    const existing = this.polling.get(name);
+    if (existing) return existing;
+    const run = (async () => {
+      const source = this.flowSources.get(name);
+      if (!source) return;
+      try {
+        const cursor = await this.store.getCursor(name);
+        const handoff = handoffFor(
+          this.store,
+          () => this.config.flows.get(name)!,
+          this.handoffStats,
+          () => this.wake?.(),
+        );
+        await source.pollOnce(cursor, handoff);
+      } catch (err) {
+        log().error(
+          { flow: name, code: (err as FerryError).code, err: redact((err as Error).message) },
+          'poll failed; will try again',
+        );
+      }
+    })().finally(() => this.polling.delete(name));
+    this.polling.set(name, run);
+    return run;
+  }
+
+  private async workLoop(): Promise<void> {
+    while (this.running) {
+      const worked = await this.workOnce();
+      if (!worked && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 250);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  /** Leases what fits in the free slots and starts delivering it. Returns whether anything was leased. */
+  private async workOnce(): Promise<boolean> {
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+    const now = Date.now();
+    const flows = [...this.config.flows.keys()].filter((name) => (this.pausedUntil.get(name) ?? 0) <= now);
+    if (flows.length === 0) return false;
+    const jobs = await this.store.lease(
+      this.owner,
+      this.concurrency - this.inFlight.size,
+      this.leaseMs,
+      now,
+      flows,
+    );
+    for (const job of jobs) {
+      const task = this.run(job).finally(() => this.inFlight.delete(task));
+      this.inFlight.add(task);
+    }
+    return jobs.length > 0;
+  }
+
+  private async run(job: Job): Promise<void> {
+    const flow = this.config.flows.get(job.flow);
+    if (!flow) {
+      // The flow was removed by a reload: keep the job, untouched, for when it comes back.
+      await this.store.retryLater(job.id, {
+        notBefore: Date.now() + 60_000,
+        error: { code: 'FERRY_UNKNOWN_FLOW', message: `flow ${job.flow} is not in the current config` },
+        attempts: job.attempts,
+      });
+      return;
+    }
+    const target = this.targets.get(flow.target.connection)!;
+    let result: AttemptResult;
+    try {
+      result = await deliver({ flow, target, store: this.store }, job);
+    } catch (err) {
+      // A store failure mid-delivery: the lease expires and the job is taken again; nothing is lost.
+      log().error({ flow: flow.name, err: redact((err as Error).message) }, 'delivery bookkeeping failed');
+      return;
+    }
+    await this.after(flow, job, result);
+  }
+
+  private async after(flow: FlowConfig, job: Job, result: AttemptResult): Promise<void> {
+    const status = this.stats.get(flow.name)!;
+    const sink = this.sources.get(flow.source.connection)!.sink;
+    switch (result.kind) {
+      case 'delivered':
+        status.delivered++;
+        await this.writeBack.add(flow, sink, job, result.response, result.version);
+        break;
+      case 'retry':
+        status.retrying++;
+        break;
+      case 'unauthorized':
+        status.paused = true;
+        this.pausedUntil.set(flow.name, Date.now() + 60_000);
+        log().error(
+          { flow: flow.name, code: result.error.code },
+          'flow paused: the endpoint refuses our credentials even after a refresh',
+        );
+        break;
+      case 'dead':
+        status.dead++;
+        if (result.deadLetterId !== undefined) await this.surface(flow, result.deadLetterId);
+        break;
+    }
+  }
+
+  /** Posts a dead letter on its Odoo record, once. */
+  private async surface(flow: FlowConfig, deadLetterId: number): Promise<void> {
+    if (!flow.deadLetter.chatter) return;
+    const letter = await this.store.getDeadLetter(deadLetterId);
+    if (!letter || letter.surfacedAt !== undefined) return;
+    try {
+      await this.sources.get(flow.source.connection)!.sink.surfaceDeadLetter(
+        flow.source.model,
+        {
+          flow: flow.name,
+          version: letter.version,
+          recordId: letter.recordId,
+          recordName: letter.recordName,
+          correlationId: letter.correlationId,
+          errorCode: letter.errorCode,
+          errorMessage: letter.errorMessage,
+          attempts: letter.attempts,
+          deadLetterId,
+        },
+        { activity: flow.deadLetter.activity, activityUser: flow.deadLetter.activityUser },
+      );
+      await this.store.markSurfaced(deadLetterId);
+    } catch (err) {
+      log().warn(
+        { flow: flow.name, deadLetterId, err: redact((err as Error).message) },
+        'could not surface dead letter in Odoo; will retry at next start',
+      );
+    }
+  }
+
+  /** Dead letters not yet posted on their record (e.g. Odoo was down then). */
+  private async surfacePending(): Promise<void> {
+    const letters = await this.store.listDeadLetters({ limit: 500 });
+    for (const letter of letters) {
+      const flow = this.config.flows.get(letter.flow);
+      if (flow && letter.surfacedAt === undefined) await this.surface(flow, letter.id);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

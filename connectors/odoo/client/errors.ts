@@ -36,7 +36,9 @@ function build(
   c: Classification,
   extra: Record<string, unknown> = {},
 ): FerryError {
-  return new FerryError(c.code, redact(`Odoo ${where(site)} failed: ${detail}`), {
+  // One line: Odoo's messages span paragraphs, Ferry's errors are one line plus detail on request.
+  const oneLine = detail.replace(/\s*\n\s*/g, ' ').trim();
+  return new FerryError(c.code, redact(`Odoo ${where(site)} failed: ${oneLine}`), {
     context: { protocol: site.protocol, model: site.model, method: site.method, ...extra },
     ...(c.hint ? { hint: c.hint } : {}),
     ...(c.retryable === undefined ? {} : { retryable: c.retryable }),
@@ -158,67 +160,50 @@ export function fromHttpStatus(
   const extra = { statusCode: status, body: excerpt(body) };
   const named = site.protocol === 'json2' ? json2Error(body) : undefined;
   if (named) {
-    const c = classifyException(named.name, named.message);
-    // A 5xx with a named exception is Odoo's verdict; keep the exception's classification.
-    return build(site, `${named.message} (${named.name}, HTTP ${status})`, c, {
+    // Even a 5xx with a named exception is Odoo's verdict on the call, not a transient failure.
+    const detail = `${named.message} (${named.name}, HTTP ${status})`;
+    return build(site, detail, classifyException(named.name, named.message), {
       ...extra,
       odooException: named.name,
     });
   }
+  const { detail, ...classification } = byStatus(status, body, headers, site.protocol);
+  return build(site, detail, classification, extra);
+}
+
+function byStatus(
+  status: number,
+  body: string,
+  headers: Record<string, string | string[] | undefined>,
+  protocol: Protocol,
+): Classification & { detail: string } {
   if (status === 429 || status >= 500) {
     const retryAfterMs = retryAfter(headers['retry-after']);
-    return build(
-      site,
-      `HTTP ${status} from Odoo or a proxy in front of it`,
-      {
-        code: 'FERRY_ODOO_NETWORK',
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      },
-      extra,
-    );
+    const detail = `HTTP ${status} from Odoo or a proxy in front of it`;
+    return { detail, code: 'FERRY_ODOO_NETWORK', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   if (status >= 300 && status < 400) {
     const location = String(headers.location ?? '');
-    if (site.protocol === 'json2' && location.includes('/web/login')) {
-      return build(
-        site,
-        'the server has no JSON-2 API (it redirects to the login page)',
-        {
-          code: 'FERRY_ODOO_PROTOCOL',
-          retryable: false,
-          hint: 'JSON-2 needs Odoo 19 or later; use protocol jsonrpc or auto',
-        },
-        extra,
-      );
+    if (protocol === 'json2' && location.includes('/web/login')) {
+      const hint = 'JSON-2 needs Odoo 19 or later; use protocol jsonrpc or auto';
+      const detail = 'the server has no JSON-2 API (it redirects to the login page)';
+      return { detail, code: 'FERRY_ODOO_PROTOCOL', retryable: false, hint };
     }
-    return build(
-      site,
-      `HTTP ${status} redirect to ${location || 'nowhere'}`,
-      {
-        code: 'FERRY_ODOO_PROTOCOL',
-        retryable: false,
-        hint: 'set the connection url to the address Odoo redirects to',
-      },
-      extra,
-    );
-  }
-  if (status === 401) return build(site, `HTTP 401`, classifyException('Unauthorized', ''), extra);
-  if (status === 403)
-    return build(site, `HTTP 403: ${firstLine(body)}`, { code: 'FERRY_ODOO_ACCESS_ERROR' }, extra);
-  if (site.protocol === 'json2' && status === 404)
-    return build(site, 'HTTP 404', { code: 'FERRY_ODOO_MISSING_RECORD' }, extra);
-  if (site.protocol === 'json2' && status === 422)
-    return build(site, 'HTTP 422', { code: 'FERRY_ODOO_USER_ERROR' }, extra);
-  return build(
-    site,
-    `HTTP ${status}: ${firstLine(body)}`,
-    {
+    const hint = 'set the connection url to the address Odoo redirects to';
+    return {
+      detail: `HTTP ${status} redirect to ${location || 'nowhere'}`,
       code: 'FERRY_ODOO_PROTOCOL',
       retryable: false,
-      hint: 'check the connection url points at the Odoo server',
-    },
-    extra,
-  );
+      hint,
+    };
+  }
+  const detail = `HTTP ${status}: ${firstLine(body)}`;
+  if (status === 401) return { detail, ...classifyException('Unauthorized', '') };
+  if (status === 403) return { detail, code: 'FERRY_ODOO_ACCESS_ERROR' };
+  if (protocol === 'json2' && status === 404) return { detail, code: 'FERRY_ODOO_MISSING_RECORD' };
+  if (protocol === 'json2' && status === 422) return { detail, code: 'FERRY_ODOO_USER_ERROR' };
+  const hint = 'check that the connection url points at the Odoo server';
+  return { detail, code: 'FERRY_ODOO_PROTOCOL', retryable: false, hint };
 }
 
 /** A 200 answer whose body is not the RPC response it should be (garbage from a proxy, truncated body). */

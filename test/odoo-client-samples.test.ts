@@ -105,6 +105,8 @@ interface Replay {
   expected(result: unknown): unknown;
   /** Whether the capture is itself the `common` call the client makes first. */
   capturesCommon: boolean;
+  /** `model.method` of an object call, which its error messages must name. */
+  call?: string;
   /** Compares the request the client sent with the captured one; absent where routes differ. */
   checkRequest?(seen: SeenRequest): void;
 }
@@ -162,6 +164,7 @@ describe('odoo-samples', () => {
             expectedError,
           );
           expect((error as FerryError).message).not.toContain(replay.apiKey);
+          if (replay.call) expect((error as FerryError).message).toContain(replay.call);
         } else {
           if ('error' in outcome) throw outcome.error;
           const result = name in XMLRPC_VALUES ? XMLRPC_VALUES[name] : capturedResult(capture);
@@ -304,6 +307,7 @@ function rpcReplay(protocol: 'jsonrpc' | 'xmlrpc', params: RpcParams): Replay {
   ];
   return {
     ...base(protocol, database, 'svc_3pl', key, uid),
+    call: `${model}.${objectMethod}`,
     ...convenienceFor(model, objectMethod, callArgs, kwargs),
   };
 }

@@ -134,6 +134,13 @@ describe('transport failures', () => {
     expect(error.retryAfterMs).toBe(7000);
   });
 
+  it('authenticates once for concurrent first calls', async () => {
+    const server = await serve(jsonRpcOdoo(18, () => jsonRpcResult([])));
+    const c = client(server.url, { protocol: 'jsonrpc' });
+    await Promise.all([1, 2, 3, 4, 5].map(() => c.search('stock.picking', [])));
+    expect(server.seen.filter((r) => rpcParams(r).service === 'common')).toHaveLength(1);
+  });
+
   it('counts every HTTP round trip', async () => {
     const server = await serve(jsonRpcOdoo(18, () => jsonRpcResult([])));
     const c = client(server.url, { protocol: 'jsonrpc' });

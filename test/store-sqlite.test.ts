@@ -8,66 +8,48 @@ import { isFerryError } from '../engine/errors.js';
 import { openStore, parseStoreUrl } from '../engine/store/index.js';
 import { openSqliteStore } from '../engine/store/sqlite.js';
 import { SCHEMA_VERSION } from '../engine/store/sqlite-schema.js';
+import { effectiveKey } from '../engine/store/port.js';
+import { describeQueueContract } from './store-contract-queue.js';
+import { describeRecordsContract } from './store-contract-records.js';
 import { newJob, openTestStore, tempDir } from './store-fixtures.js';
 
-describe('cursors', () => {
-  it('advances the cursor together with the enqueued records, or not at all', async () => {
-    const { store } = openTestStore();
-    expect(await store.getCursor('shipment-to-3pl')).toBeUndefined();
-    expect(await store.enqueueAndSetCursor('shipment-to-3pl', [newJob(1), newJob(2)], '{"id":2}')).toEqual({
-      added: 2,
-      skipped: 0,
-    });
-    expect(await store.getCursor('shipment-to-3pl')).toBe('{"id":2}');
+const openSqlite = () => Promise.resolve(openTestStore().store);
+describeQueueContract('sqlite', openSqlite);
+describeRecordsContract('sqlite', openSqlite);
 
-    // A record that cannot be stored (no source) aborts the whole hand-over.
-    const broken = newJob(4, { source: undefined as unknown as string });
-    await expect(
-      store.enqueueAndSetCursor('shipment-to-3pl', [newJob(3), broken], '{"id":4}'),
-    ).rejects.toMatchObject({ code: 'FERRY_STORE' });
-    expect(await store.getCursor('shipment-to-3pl')).toBe('{"id":2}');
-    expect((await store.counts()).queued).toBe(2);
+describe('SQLite specifics', () => {
+  it('skips a key found only in the ledger (its job row gone)', async () => {
+    const { store, file } = openTestStore();
+    await store.enqueue([newJob(1)]);
+    const [job] = await store.lease('w1', 1, 60_000, 1_000);
+    await store.complete(job!.id, { status: 200 });
+    const raw = new Database(file);
+    raw.prepare('DELETE FROM events').run();
+    raw.prepare('DELETE FROM jobs').run();
+    raw.close();
+    expect(await store.enqueue([newJob(1)])).toEqual({ added: 0, skipped: 1 });
+  });
 
-    await store.setCursor('shipment-to-3pl', '{"id":9}');
-    expect(await store.getCursor('shipment-to-3pl')).toBe('{"id":9}');
+  it('writes nothing to the ledger when marking the job delivered fails', async () => {
+    const { store, file } = openTestStore();
+    await store.enqueue([newJob(1)]);
+    const [job] = await store.lease('w1', 1, 60_000, 1_000);
+    const raw = new Database(file);
+    raw.exec(`CREATE TRIGGER refuse BEFORE UPDATE OF status ON jobs WHEN NEW.status = 'delivered'
+              BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    raw.close();
+
+    const failure = await store.complete(job!.id, { status: 200 }).catch((e: unknown) => e);
+    expect(isFerryError(failure, 'FERRY_STORE')).toBe(true);
+    expect(await store.ledgerGet('shipment:1')).toBeUndefined();
+    expect(await store.getJob(job!.id)).toMatchObject({ status: 'leased' });
   });
 });
 
-describe('trace', () => {
-  it('finds every event of a correlation ID, or of every delivery of a record name, in time order', async () => {
-    const { store } = openTestStore();
-    await store.enqueue([newJob(1, { idempotencyKey: 'k1', correlationId: 'c1' })], 100);
-    const [job] = await store.lease('w1', 1, 60_000, 1_000);
-    await store.appendEvents([
-      { correlationId: 'c1', flow: 'shipment-to-3pl', kind: 'attempt', attempt: 1, status: 503, at: 200 },
-    ]);
-    await store.retryLater(job!.id, {
-      notBefore: 0,
-      error: { code: 'FERRY_HTTP_SERVER', message: '503', statusCode: 503 },
-      attempts: 1,
-      at: 300,
-    });
-    await store.appendEvents([
-      { correlationId: 'c1', flow: 'shipment-to-3pl', kind: 'attempt', attempt: 2, status: 201, at: 400 },
-    ]);
-    await store.complete(job!.id, { status: 201, at: 500 });
-    // The same record changes and is delivered again under a new key and correlation ID.
-    await store.enqueue([newJob(1, { idempotencyKey: 'k1-changed', correlationId: 'c2' })], 600);
-    await store.enqueue([newJob(2, { correlationId: 'other' })], 700);
-
-    const byId = await store.trace('c1');
-    expect(byId.map((e) => [e.kind, e.at])).toEqual([
-      ['queued', 100],
-      ['attempt', 200],
-      ['retry_scheduled', 300],
-      ['attempt', 400],
-      ['delivered', 500],
-    ]);
-    expect(byId[2]).toMatchObject({ errorCode: 'FERRY_HTTP_SERVER', attempt: 1, record: 'stock.picking/1' });
-
-    const byName = await store.trace('WH/OUT/00001');
-    expect(byName.map((e) => e.correlationId)).toEqual(['c1', 'c1', 'c1', 'c1', 'c1', 'c2']);
-    expect(await store.trace('nothing-like-this')).toEqual([]);
+describe('effectiveKey', () => {
+  it('is the key itself until a rerender bumps the revision', () => {
+    expect(effectiveKey({ idempotencyKey: 'k', keyRevision: 0 })).toBe('k');
+    expect(effectiveKey({ idempotencyKey: 'k', keyRevision: 2 })).toBe('k#r2');
   });
 });
 

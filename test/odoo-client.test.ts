@@ -141,6 +141,10 @@ describe('transport failures', () => {
     expect(server.seen.filter((r) => rpcParams(r).service === 'common')).toHaveLength(1);
   });
 
+  it('refuses a url that is not http(s) before any call', () => {
+    expect(() => client('odoo.example.com')).toThrow(expect.objectContaining({ code: 'FERRY_SCHEMA' }));
+  });
+
   it('counts every HTTP round trip', async () => {
     const server = await serve(jsonRpcOdoo(18, () => jsonRpcResult([])));
     const c = client(server.url, { protocol: 'jsonrpc' });

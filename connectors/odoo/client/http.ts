@@ -5,6 +5,7 @@
  * keeps them alive. No retries here: the engine's retry layer decides, from the error.
  */
 import { Pool } from 'undici';
+import { FerryError } from '../../../engine/errors.js';
 import { fromTransportError, type CallSite } from './errors.js';
 
 export interface HttpAnswer {
@@ -29,7 +30,7 @@ export class HttpChannel {
   private readonly prefix: string;
 
   constructor(options: HttpChannelOptions) {
-    const base = new URL(options.url);
+    const base = parseBaseUrl(options.url);
     this.prefix = base.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
     this.pool = new Pool(base.origin, {
@@ -74,4 +75,15 @@ export class HttpChannel {
       throw fromTransportError(err, site, this.timeoutMs);
     }
   }
+}
+
+function parseBaseUrl(url: string): URL {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+    throw new FerryError('FERRY_SCHEMA', `Odoo url "${url}" is not an http(s) URL`, {
+      context: { field: 'url' },
+      hint: 'e.g. https://odoo.example.com',
+    });
+  }
+  return parsed;
 }

@@ -6,9 +6,10 @@ import { validateCommand } from './commands/validate.js';
 import { renderCommand } from './commands/render.js';
 import { testCommand } from './commands/test.js';
 import { schemaCommand } from './commands/schema.js';
+import { runCommand } from './commands/run.js';
 import { didYouMean } from '../config/did-you-mean.js';
 
-export const COMMANDS: Command[] = [validateCommand, renderCommand, testCommand, schemaCommand];
+export const COMMANDS: Command[] = [runCommand, validateCommand, renderCommand, testCommand, schemaCommand];
 
 function help(io: CommandIO): void {
   io.out('ferry: declarative integration engine for Odoo\n\nUsage: ferry <command> [options]\n\nCommands:');

@@ -263,13 +263,20 @@ export class Engine {
     const target = this.targets.get(flow.target.connection)!;
     let result: AttemptResult;
     try {
-      result = await deliver({ flow, target, store: this.store }, job);
+      result = await deliver({ flow, target, store: this.store }, await this.withFreshSource(job));
     } catch (err) {
       // A store failure mid-delivery: the lease expires and the job is taken again; nothing is lost.
       log().error({ flow: flow.name, err: redact((err as Error).message) }, 'delivery bookkeeping failed');
       return;
     }
     await this.after(flow, job, result);
+  }
+
+  /** A requeue with --rerender renders from the record as it is now (the operator fixed it in Odoo). */
+  private async withFreshSource(job: Job): Promise<Job> {
+    if (job.payload !== undefined || job.keyRevision === 0) return job;
+    const [fresh] = (await this.flowSources.get(job.flow)?.readRecords([job.recordId])) ?? [];
+    return fresh ? { ...job, source: JSON.stringify(fresh.record) } : job;
   }
 
   private async after(flow: FlowConfig, job: Job, result: AttemptResult): Promise<void> {

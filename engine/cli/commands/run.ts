@@ -1,0 +1,62 @@
+import type { Command } from '../command.js';
+import { loadConfig } from '../../config/load.js';
+import { configDir } from '../paths.js';
+import { storeUrl } from '../store-url.js';
+import { startEngine } from '../../runtime/start.js';
+import { Reloader } from '../../watch/reloader.js';
+import { watchConfig, type Watcher } from '../../watch/watch.js';
+import { log } from '../../log/logger.js';
+import { reportError } from '../report.js';
+import { FerryErrors } from '../../errors.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run every flow: poll sources, deliver, retry, dead-letter, write back.',
+  usage: 'ferry run [dir] [--once] [--watch] [--store URL] [--concurrency N]',
+  options: {
+    once: { type: 'boolean' },
+    watch: { type: 'boolean' },
+    store: { type: 'string' },
+    concurrency: { type: 'string' },
+  },
+  async run({ positionals, values }, io) {
+    const dir = configDir(positionals[0], io.cwd);
+    const config = loadConfig(dir, { env: io.env });
+    const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
+    const started = await startEngine(config, { storeUrl: storeUrl(values, io.env), env: io.env, concurrency });
+    const { engine, store } = started;
+
+    if (values.once) {
+      await engine.runOnce();
+      const counts = await store.counts();
+      await started.close();
+      io.out(`delivered ${counts.delivered}, dead ${counts.dead}, pending ${counts.queued + counts.leased}`);
+      return 0;
+    }
+
+    const reloader = new Reloader(dir, () => engine.currentConfig, (next) => engine.swap(next), { env: io.env });
+    const reload = () => {
+      const result = reloader.reload();
+      if (result.status === 'rejected') {
+        reportError(new FerryErrors(result.errors), io);
+        io.err('still running the previous configuration');
+      } else if (result.status === 'applied') {
+        io.err(`reloaded: config ${result.hash.slice(0, 12)}`);
+      }
+    };
+    let watcher: Watcher | undefined;
+    if (values.watch) watcher = watchConfig(dir, reload);
+    process.on('SIGHUP', reload);
+
+    engine.start();
+    log().info({ flows: [...config.flows.keys()], hash: config.hash }, 'ferry running');
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    await watcher?.close();
+    await started.close();
+    return 0;
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * Reload: load, validate and compile the whole new config; swap it in only if all of it is valid.
+ * A rejected edit keeps the running config and reports every error with file:line:col.
+ */
+import type { CompiledConfig } from '../config/compiled.js';
+import { loadConfig, type LoadOptions } from '../config/load.js';
+import { FerryErrors, FerryError } from '../errors.js';
+import { log } from '../log/logger.js';
+
+export interface ReloadResult {
+  status: 'applied' | 'unchanged' | 'rejected';
+  hash: string;
+  errors: FerryError[];
+}
+
+export class Reloader {
+  readonly counts = { applied: 0, rejected: 0, unchanged: 0 };
+
+  constructor(
+    private readonly root: string,
+    private readonly current: () => CompiledConfig,
+    private readonly apply: (config: CompiledConfig) => void,
+    private readonly options: LoadOptions = {},
+  ) {}
+
+  reload(): ReloadResult {
+    let next: CompiledConfig;
+    try {
+      next = loadConfig(this.root, this.options);
+    } catch (err) {
+      const errors = err instanceof FerryErrors ? err.errors : [new FerryError('FERRY_SCHEMA', (err as Error).message)];
+      this.counts.rejected++;
+      log().error(
+        { reload: 'rejected', hash: this.current().hash, errors: errors.map((e) => e.format()) },
+        'config rejected; still running the previous configuration',
+      );
+      return { status: 'rejected', hash: this.current().hash, errors };
+    }
+    if (next.hash === this.current().hash) {
+      this.counts.unchanged++;
+      return { status: 'unchanged', hash: next.hash, errors: [] };
+    }
+    this.apply(next);
+    this.counts.applied++;
+    log().info({ reload: 'applied', hash: next.hash, flows: [...next.flows.keys()] }, 'config reloaded');
+    return { status: 'applied', hash: next.hash, errors: [] };
+  }
+}

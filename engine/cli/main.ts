@@ -7,9 +7,20 @@ import { renderCommand } from './commands/render.js';
 import { testCommand } from './commands/test.js';
 import { schemaCommand } from './commands/schema.js';
 import { runCommand } from './commands/run.js';
+import { sandboxCommand } from './commands/sandbox.js';
+import { dlqCommand } from './commands/dlq.js';
+import { traceCommand } from './commands/trace.js';
 import { didYouMean } from '../config/did-you-mean.js';
 
-export const COMMANDS: Command[] = [runCommand, validateCommand, renderCommand, testCommand, schemaCommand];
+export const COMMANDS: Command[] = [
+  runCommand,
+  validateCommand,
+  renderCommand,
+  testCommand,
+  schemaCommand,
+  dlqCommand,
+  traceCommand,
+];
 
 function help(io: CommandIO): void {
   io.out('ferry: declarative integration engine for Odoo\n\nUsage: ferry <command> [options]\n\nCommands:');

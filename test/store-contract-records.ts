@@ -140,6 +140,9 @@ export function describeRecordsContract(adapter: string, openStore: OpenStore): 
       await store.markSurfaced(letterId, 5_000);
       await store.markSurfaced(letterId, 6_000);
       expect(await store.getDeadLetter(letterId)).toMatchObject({ surfacedAt: 5_000 });
+      const other = await deadLettered(store, 2);
+      expect((await store.listDeadLetters({ surfaced: false })).map((d) => d.id)).toEqual([other.letterId]);
+      expect((await store.listDeadLetters({ surfaced: true })).map((d) => d.id)).toEqual([letterId]);
       expect((await store.trace('corr-1')).filter((e) => e.kind === 'surfaced')).toHaveLength(1);
       await expect(store.markSurfaced(letterId + 100)).rejects.toMatchObject({ code: 'FERRY_NOT_FOUND' });
     });

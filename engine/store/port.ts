@@ -163,6 +163,8 @@ export interface DeadLetterQuery {
   limit?: number;
   /** Also list dead letters already requeued. Default false. */
   includeRequeued?: boolean;
+  /** Only those already posted on the Odoo record (true) or not yet (false). Default: both. */
+  surfaced?: boolean;
 }
 
 /** Which open dead letters to requeue: by dead-letter ID, all of a flow, or all. */

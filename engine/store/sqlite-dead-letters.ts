@@ -21,6 +21,7 @@ export class SqliteDeadLetters {
       list: db.prepare<[Record<string, unknown>], DeadLetterRow>(
         `SELECT * FROM dead_letters
          WHERE (@flow IS NULL OR flow = @flow) AND (@includeRequeued OR requeued_at IS NULL)
+           AND (@surfaced IS NULL OR (surfaced_at IS NOT NULL) = @surfaced)
          ORDER BY id DESC LIMIT @limit`,
       ),
       get: db.prepare<[number], DeadLetterRow>('SELECT * FROM dead_letters WHERE id = ?'),
@@ -51,6 +52,7 @@ export class SqliteDeadLetters {
       .all({
         flow: query.flow ?? null,
         includeRequeued: query.includeRequeued ? 1 : 0,
+        surfaced: query.surfaced === undefined ? null : Number(query.surfaced),
         limit: query.limit ?? DEFAULT_LIST_LIMIT,
       })
       .map(toDeadLetter);

@@ -20,6 +20,7 @@ export const COMMANDS: Command[] = [
   schemaCommand,
   dlqCommand,
   traceCommand,
+  sandboxCommand,
 ];
 
 function help(io: CommandIO): void {

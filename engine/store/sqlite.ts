@@ -189,7 +189,10 @@ export class SqliteStore implements Store {
   }
 
   appendEvents(events: NewEvent[]): Promise<void> {
-    return this.queue.run(() => this.events.append(events));
+    // Stamp at call time, not at commit time, so the trace keeps the order things happened in.
+    const now = Date.now();
+    const stamped = events.map((event) => (event.at === undefined ? { ...event, at: now } : event));
+    return this.queue.run(() => this.events.append(stamped));
   }
 
   trace(correlationIdOrRecordName: string): Promise<StoredEvent[]> {

@@ -4,5 +4,7 @@ import { httpTargetFactory } from './http/factory.js';
 import { odooSourceFactory } from './odoo/index.js';
 
 export function defaultRegistry(): ConnectorRegistry {
-  return new ConnectorRegistry().registerSource('odoo', odooSourceFactory).registerTarget('http', httpTargetFactory);
+  return new ConnectorRegistry()
+    .registerSource('odoo', odooSourceFactory)
+    .registerTarget('http', httpTargetFactory);
 }

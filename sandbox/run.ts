@@ -27,7 +27,11 @@ const THREEPL_TOKEN = 'sandbox-3pl-token-0001';
 export async function runSandbox(options: SandboxOptions): Promise<number> {
   const { out } = options;
   const odoo = await startOdooSimulator({ port: 0 });
-  odoo.addUser({ login: SERVICE.login, apiKey: SERVICE.apiKey, groups: ['stock.group_stock_user', 'sales_team.group_sale_salesman'] });
+  odoo.addUser({
+    login: SERVICE.login,
+    apiKey: SERVICE.apiKey,
+    groups: ['stock.group_stock_user', 'sales_team.group_sale_salesman'],
+  });
   odoo.addUser({ login: OPERATOR.login, apiKey: OPERATOR.apiKey, groups: ['base.group_system'] });
   const threepl = await startThreePlSimulator({ token: THREEPL_TOKEN });
   out(`Odoo simulator   ${odoo.url}  (database ${odoo.database}, service account ${SERVICE.login})`);
@@ -44,9 +48,17 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
   };
   const config = loadConfig(options.flowsDir, { env });
   rmSync(join(options.stateDir, 'sandbox.db'), { force: true });
-  const started = await startEngine(config, { storeUrl: `sqlite:${join(options.stateDir, 'sandbox.db')}`, env });
+  const started = await startEngine(config, {
+    storeUrl: `sqlite:${join(options.stateDir, 'sandbox.db')}`,
+    env,
+  });
   const { engine, store } = started;
-  const operator = createOdooClient({ url: odoo.url, database: odoo.database, login: OPERATOR.login, apiKey: fixedSecret(OPERATOR.apiKey) });
+  const operator = createOdooClient({
+    url: odoo.url,
+    database: odoo.database,
+    login: OPERATOR.login,
+    apiKey: fixedSecret(OPERATOR.apiKey),
+  });
 
   try {
     out('\n1. Running every flow once (poll → render → contract → deliver → write back)…');
@@ -55,23 +67,42 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
 
     const [letter] = await store.listDeadLetters({ flow: 'shipment-to-3pl' });
     if (letter) {
-      out(`\n2. Dead letter #${letter.id}: ${letter.recordName}  ${letter.errorCode}  ${letter.errorMessage}`);
-      const notes = await operator.searchRead('mail.message', [['model', '=', 'stock.picking'], ['res_id', '=', letter.recordId]], { fields: ['body'], order: 'id desc', limit: 1 });
+      out(
+        `\n2. Dead letter #${letter.id}: ${letter.recordName}  ${letter.errorCode}  ${letter.errorMessage}`,
+      );
+      const notes = await operator.searchRead(
+        'mail.message',
+        [
+          ['model', '=', 'stock.picking'],
+          ['res_id', '=', letter.recordId],
+        ],
+        { fields: ['body'], order: 'id desc', limit: 1 },
+      );
       out(`   Posted in the picking's chatter in Odoo: ${notes.length ? 'yes' : 'no'}`);
       out(`   ferry trace ${letter.correlationId}`);
 
-      out('\n3. An operator fixes the picking in Odoo (links its sale order) and requeues it with --rerender…');
+      out(
+        '\n3. An operator fixes the picking in Odoo (links its sale order) and requeues it with --rerender…',
+      );
       const [order] = await operator.search('sale.order', [], { limit: 1 });
       await operator.write('stock.picking', [letter.recordId], { sale_id: order });
       await store.requeue({ ids: [letter.id] }, { rerender: true });
       await engine.runOnce(5000);
       await summary(store, out);
     }
-    const [delivered] = await operator.searchRead('stock.picking', [['x_integration_correlation_id', '!=', false]], { fields: ['name', 'x_integration_correlation_id', 'x_3pl_shipment_id'], limit: 1 });
+    const [delivered] = await operator.searchRead(
+      'stock.picking',
+      [['x_integration_correlation_id', '!=', false]],
+      { fields: ['name', 'x_integration_correlation_id', 'x_3pl_shipment_id'], limit: 1 },
+    );
     if (delivered) {
-      out(`\n4. Written back on ${String(delivered.name)}: correlation ${String(delivered.x_integration_correlation_id)}, shipment ${String(delivered.x_3pl_shipment_id)}`);
+      out(
+        `\n4. Written back on ${String(delivered.name)}: correlation ${String(delivered.x_integration_correlation_id)}, shipment ${String(delivered.x_3pl_shipment_id)}`,
+      );
     }
-    out(`\nThe 3PL received ${threepl.received.length} requests. State: ${join(options.stateDir, 'sandbox.db')}`);
+    out(
+      `\nThe 3PL received ${threepl.received.length} requests. State: ${join(options.stateDir, 'sandbox.db')}`,
+    );
 
     if (options.keep) {
       out('\nStill running (Ctrl-C to stop): edit flows/ and run `ferry run --watch` against these URLs.');
@@ -90,7 +121,12 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
   }
 }
 
-async function summary(store: Awaited<ReturnType<typeof startEngine>>['store'], out: (line: string) => void): Promise<void> {
+async function summary(
+  store: Awaited<ReturnType<typeof startEngine>>['store'],
+  out: (line: string) => void,
+): Promise<void> {
   const counts = await store.counts();
-  out(`   delivered ${counts.delivered}   dead-lettered ${counts.dead}   pending ${counts.queued + counts.leased}`);
+  out(
+    `   delivered ${counts.delivered}   dead-lettered ${counts.dead}   pending ${counts.queued + counts.leased}`,
+  );
 }

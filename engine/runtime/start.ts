@@ -22,7 +22,12 @@ export async function startEngine(
 ): Promise<StartedEngine> {
   const store = await openStore(options.storeUrl);
   const secrets = new SecretResolver(defaultSecretProviders(config.root, options.env));
-  const engine = new Engine(config, { store, registry: defaultRegistry(), secrets, concurrency: options.concurrency });
+  const engine = new Engine(config, {
+    store,
+    registry: defaultRegistry(),
+    secrets,
+    concurrency: options.concurrency,
+  });
   return {
     engine,
     store,

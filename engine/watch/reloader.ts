@@ -28,7 +28,8 @@ export class Reloader {
     try {
       next = loadConfig(this.root, this.options);
     } catch (err) {
-      const errors = err instanceof FerryErrors ? err.errors : [new FerryError('FERRY_SCHEMA', (err as Error).message)];
+      const errors =
+        err instanceof FerryErrors ? err.errors : [new FerryError('FERRY_SCHEMA', (err as Error).message)];
       this.counts.rejected++;
       log().error(
         { reload: 'rejected', hash: this.current().hash, errors: errors.map((e) => e.format()) },

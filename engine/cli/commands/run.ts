@@ -23,7 +23,11 @@ export const runCommand: Command = {
     const dir = configDir(positionals[0], io.cwd);
     const config = loadConfig(dir, { env: io.env });
     const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
-    const started = await startEngine(config, { storeUrl: storeUrl(values, io.env), env: io.env, concurrency });
+    const started = await startEngine(config, {
+      storeUrl: storeUrl(values, io.env),
+      env: io.env,
+      concurrency,
+    });
     const { engine, store } = started;
 
     if (values.once) {
@@ -34,7 +38,12 @@ export const runCommand: Command = {
       return 0;
     }
 
-    const reloader = new Reloader(dir, () => engine.currentConfig, (next) => engine.swap(next), { env: io.env });
+    const reloader = new Reloader(
+      dir,
+      () => engine.currentConfig,
+      (next) => engine.swap(next),
+      { env: io.env },
+    );
     const reload = () => {
       const result = reloader.reload();
       if (result.status === 'rejected') {

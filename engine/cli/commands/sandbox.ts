@@ -13,6 +13,11 @@ export const sandboxCommand: Command = {
     mkdirSync(stateDir, { recursive: true });
     // Loaded on demand: the simulators are only needed here.
     const { runSandbox } = await import('../../../sandbox/run.js');
-    return runSandbox({ flowsDir: configDir(positionals[0], io.cwd), stateDir, out: io.out, keep: Boolean(values.keep) });
+    return runSandbox({
+      flowsDir: configDir(positionals[0], io.cwd),
+      stateDir,
+      out: io.out,
+      keep: Boolean(values.keep),
+    });
   },
 };

@@ -89,13 +89,8 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
       correlationId: job.correlationId,
       traceparent: traceparentFor(job.correlationId),
     });
+    // Issued in one tick, so one commit; the attempt event first keeps the trace in order.
     await Promise.all([
-      store.complete(job.id, {
-        status: response.status,
-        response: bodyExcerpt(redact(response.text)),
-        externalId: externalIdOf(response.body),
-        durationMs: response.durationMs,
-      }),
       store.appendEvents([
         {
           correlationId: job.correlationId,
@@ -109,6 +104,12 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
           version,
         },
       ]),
+      store.complete(job.id, {
+        status: response.status,
+        response: bodyExcerpt(redact(response.text)),
+        externalId: externalIdOf(response.body),
+        durationMs: response.durationMs,
+      }),
     ]);
     log().debug({ status: response.status, version }, 'delivered');
     return { kind: 'delivered', response, version: version! };

@@ -8,6 +8,7 @@ import { testCommand } from './commands/test.js';
 import { schemaCommand } from './commands/schema.js';
 import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { doctorCommand } from './commands/doctor.js';
 import { dlqCommand } from './commands/dlq.js';
 import { traceCommand } from './commands/trace.js';
 import { didYouMean } from '../config/did-you-mean.js';
@@ -21,6 +22,7 @@ export const COMMANDS: Command[] = [
   dlqCommand,
   traceCommand,
   sandboxCommand,
+  doctorCommand,
 ];
 
 function help(io: CommandIO): void {

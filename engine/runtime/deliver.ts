@@ -15,6 +15,7 @@ import { render } from '../transform/render.js';
 import { formatViolations } from '../transform/contract.js';
 import type { HttpResponse, HttpTarget } from '../../connectors/http/types.js';
 import { chooseVersion } from './versions.js';
+import { shadowRecord, type ShadowReport } from './shadow.js';
 
 export type AttemptResult =
   | { kind: 'delivered'; response: HttpResponse; version: string }
@@ -27,6 +28,8 @@ export interface DeliveryContext {
   target: HttpTarget;
   store: Store;
   now?: () => number;
+  /** Where shadow renders are counted; without it no shadow version is rendered. */
+  shadow?: ShadowReport;
 }
 
 export function deliver(ctx: DeliveryContext, job: Job): Promise<AttemptResult> {
@@ -54,15 +57,17 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
   if (body === undefined) {
     const chosen = chooseVersion(flow, job.recordId);
     version = chosen.name;
+    const record: unknown = JSON.parse(job.source);
+    // One `now` for the active and the shadow render, so `$now` never shows up as a difference.
+    const bindings = { flow: flow.name, correlationId: job.correlationId, now: new Date().toISOString() };
     let rendered;
     try {
-      rendered = await render(chosen, JSON.parse(job.source), {
-        flow: flow.name,
-        correlationId: job.correlationId,
-      });
+      rendered = await render(chosen, record, bindings);
     } catch (err) {
       return deadLetter(ctx, job, attempt, asFerryError(err, context), { version });
     }
+    if (ctx.shadow && flow.payload.shadow !== undefined)
+      await shadowRecord(ctx.shadow, flow, rendered, record, bindings);
     const payload = rendered.payload === undefined ? undefined : JSON.stringify(rendered.payload);
     if (rendered.violations.length > 0) {
       const error = new FerryError(

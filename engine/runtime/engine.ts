@@ -14,9 +14,10 @@ import type { SecretResolver } from '../secrets/resolver.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { HttpTarget } from '../../connectors/http/types.js';
 import { deliver, type AttemptResult } from './deliver.js';
-import { handoffFor, type HandoffStats } from './handoff.js';
+import { handoffFor, jobsFor, type HandoffStats } from './handoff.js';
 import type { FlowSource, SourceConnection } from './ports.js';
 import { WriteBackBatcher } from './write-back.js';
+import { ShadowReport } from './shadow.js';
 
 export interface EngineOptions {
   store: Store;
@@ -57,6 +58,8 @@ export class Engine {
   private loop: Promise<void> | undefined;
   readonly stats = new Map<string, FlowStatus>();
   readonly handoffStats: HandoffStats = { added: 0, skipped: 0 };
+  /** What shadow versions would have sent differently, per flow. */
+  readonly shadowReport = new ShadowReport();
 
   constructor(
     config: CompiledConfig,
@@ -157,19 +160,19 @@ export class Engine {
     await this.writeBack.flush();
   }
 
-  /** Delivers the records of these ids now (webhook hints). */
+  /**
+   * Queues the records of these ids now (webhook hints): re-read through the API, never taken from the
+   * hint itself, and enqueued without touching the poll cursor, which stays the safety net.
+   */
   async hint(flowName: string, ids: number[]): Promise<void> {
     const flow = this.config.flows.get(flowName);
     const source = this.flowSources.get(flowName);
     if (!flow || !source) return;
     const records = await source.readRecords(ids);
-    const cursor = await this.store.getCursor(flowName);
-    await handoffFor(
-      this.store,
-      () => flow,
-      this.handoffStats,
-      () => this.wake?.(),
-    )(records, cursor ?? '');
+    const result = await this.store.enqueue(await jobsFor(flow, records));
+    this.handoffStats.added += result.added;
+    this.handoffStats.skipped += result.skipped;
+    if (result.added > 0) this.wake?.();
   }
 
   private schedulePoll(name: string, delayMs: number): void {
@@ -263,7 +266,10 @@ export class Engine {
     const target = this.targets.get(flow.target.connection)!;
     let result: AttemptResult;
     try {
-      result = await deliver({ flow, target, store: this.store }, await this.withFreshSource(job));
+      result = await deliver(
+        { flow, target, store: this.store, shadow: this.shadowReport },
+        await this.withFreshSource(job),
+      );
     } catch (err) {
       // A store failure mid-delivery: the lease expires and the job is taken again; nothing is lost.
       log().error({ flow: flow.name, err: redact((err as Error).message) }, 'delivery bookkeeping failed');

@@ -8,6 +8,9 @@ import type { Store } from '../store/port.js';
 import { SecretResolver, defaultSecretProviders } from '../secrets/resolver.js';
 import { defaultRegistry } from '../../connectors/defaults.js';
 import { Engine } from './engine.js';
+import { preflightConfig } from './preflight.js';
+import { FerryErrors } from '../errors.js';
+import { log } from '../log/logger.js';
 
 export interface StartedEngine {
   engine: Engine;
@@ -18,10 +21,23 @@ export interface StartedEngine {
 
 export async function startEngine(
   config: CompiledConfig,
-  options: { storeUrl: string; env: NodeJS.ProcessEnv; concurrency?: number },
+  options: { storeUrl: string; env: NodeJS.ProcessEnv; concurrency?: number; preflight?: boolean },
 ): Promise<StartedEngine> {
-  const store = await openStore(options.storeUrl);
   const secrets = new SecretResolver(defaultSecretProviders(config.root, options.env));
+  if (options.preflight !== false) {
+    // Least privilege is checked, not hoped for: no flow starts on an admin login or missing rights.
+    const checks = await preflightConfig(config, secrets);
+    for (const report of checks.odoo) {
+      for (const row of report.rows.filter((r) => r.status === 'warning')) {
+        log().warn(
+          { connection: report.connection, check: row.check, subject: row.subject },
+          row.detail ?? 'preflight warning',
+        );
+      }
+    }
+    if (checks.problems.length > 0) throw new FerryErrors(checks.problems);
+  }
+  const store = await openStore(options.storeUrl);
   const engine = new Engine(config, {
     store,
     registry: defaultRegistry(),

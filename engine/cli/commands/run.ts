@@ -8,16 +8,18 @@ import { watchConfig, type Watcher } from '../../watch/watch.js';
 import { log } from '../../log/logger.js';
 import { reportError } from '../report.js';
 import { FerryErrors } from '../../errors.js';
+import { hasWebhooks, startWebhookServer, type WebhookServer } from '../../runtime/webhook-server.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run every flow: poll sources, deliver, retry, dead-letter, write back.',
-  usage: 'ferry run [dir] [--once] [--watch] [--store URL] [--concurrency N]',
+  usage: 'ferry run [dir] [--once] [--watch] [--store URL] [--concurrency N] [--webhook-port N]',
   options: {
     once: { type: 'boolean' },
     watch: { type: 'boolean' },
     store: { type: 'string' },
     concurrency: { type: 'string' },
+    'webhook-port': { type: 'string' },
   },
   async run({ positionals, values }, io) {
     const dir = configDir(positionals[0], io.cwd);
@@ -57,6 +59,15 @@ export const runCommand: Command = {
     if (values.watch) watcher = watchConfig(dir, reload);
     process.on('SIGHUP', reload);
 
+    let webhooks: WebhookServer | undefined;
+    if (hasWebhooks(config)) {
+      const port = Number(values['webhook-port'] ?? io.env.FERRY_WEBHOOK_PORT ?? 8787);
+      webhooks = await startWebhookServer(engine, started.secrets, {
+        host: io.env.FERRY_WEBHOOK_HOST ?? '127.0.0.1',
+        port,
+      });
+      io.err(`webhooks listening on ${webhooks.url}`);
+    }
     engine.start();
     log().info({ flows: [...config.flows.keys()], hash: config.hash }, 'ferry running');
     await new Promise<void>((resolve) => {
@@ -65,6 +76,7 @@ export const runCommand: Command = {
       process.once('SIGINT', stop);
     });
     await watcher?.close();
+    await webhooks?.close();
     await started.close();
     return 0;
   },

@@ -35,13 +35,17 @@ export const validationError = (message: string): OdooError =>
   new OdooError('odoo.exceptions.ValidationError', message, 'user_error');
 export const missingError = (message: string): OdooError =>
   new OdooError('odoo.exceptions.MissingError', message, 'missing');
-export const valueError = (message: string): OdooError => new OdooError('builtins.ValueError', message, 'other');
-export const typeError = (message: string): OdooError => new OdooError('builtins.TypeError', message, 'other');
+export const valueError = (message: string): OdooError =>
+  new OdooError('builtins.ValueError', message, 'other');
+export const typeError = (message: string): OdooError =>
+  new OdooError('builtins.TypeError', message, 'other');
 export const attributeError = (message: string): OdooError =>
   new OdooError('builtins.AttributeError', message, 'other');
 export const keyError = (message: string): OdooError => new OdooError('builtins.KeyError', message, 'other');
-export const pyException = (message: string): OdooError => new OdooError('builtins.Exception', message, 'other');
-export const nameError = (message: string): OdooError => new OdooError('builtins.NameError', message, 'other');
+export const pyException = (message: string): OdooError =>
+  new OdooError('builtins.Exception', message, 'other');
+export const nameError = (message: string): OdooError =>
+  new OdooError('builtins.NameError', message, 'other');
 
 export const unknownDatabase = (db: string): OdooError => {
   const message = `connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "${db}" does not exist\n`;
@@ -61,7 +65,14 @@ export function httpError(status: number, description: string): OdooError {
   const reason = REASONS[status] ?? 'Error';
   const name = reason.replace(/\s/g, '');
   const str = `${status} ${reason}: ${description}`;
-  return new OdooError(`werkzeug.exceptions.${name}`, description, 'http', [description, status], status, str);
+  return new OdooError(
+    `werkzeug.exceptions.${name}`,
+    description,
+    'http',
+    [description, status],
+    status,
+    str,
+  );
 }
 
 /** The traceback Odoo attaches, cut to its last line as in the samples. */
@@ -75,7 +86,8 @@ export function debugText(err: OdooError): string {
 export function serializeError(err: OdooError, profile: VersionProfile): Record<string, unknown> {
   const debug = debugText(err);
   const body = { name: err.pyName, message: err.message, arguments: err.args, context: {} };
-  return profile.debugLast ? { ...body, debug } : { name: err.pyName, debug, ...body };
+  const { name, ...rest } = body;
+  return profile.debugLast ? { ...body, debug } : { name, debug, ...rest };
 }
 
 /** XML-RPC fault code: 4 AccessError, 3 AccessDenied, 2 UserError and subclasses, 1 anything else. */

@@ -4,9 +4,10 @@
  * runtime before reading the next, so the cursor only moves past what the runtime has stored.
  */
 import type { FlowConfig } from '../../engine/config/compiled.js';
+import { FerryError } from '../../engine/errors.js';
 import type { FlowSource, Handoff, SourceRecord } from '../../engine/runtime/ports.js';
 import type { OdooClient, OdooRecord } from './client/client.js';
-import { advanceCursor, formatCursor, parseCursor, pendingDomain } from './cursor.js';
+import { advanceCursor, formatCursor, parseCursor, pendingDomain, type CursorState } from './cursor.js';
 import { expandRecords, expansionRootFields } from './expand.js';
 import { FieldCatalog } from './fields.js';
 
@@ -56,6 +57,13 @@ class OdooFlowSource implements FlowSource {
         },
       );
       if (rows.length === 0) break;
+      if (rows.every((row) => alreadyTaken(state, row))) {
+        // Odoo answered the same records again: a cursor that cannot move must not spin.
+        throw new FerryError('FERRY_ODOO_PROTOCOL', `Odoo ${model}.search_read ignored the poll cursor`, {
+          context: { flow: this.flow.name, model, cursor: latest },
+          retryable: false,
+        });
+      }
       state = advanceCursor(
         state,
         rows.map((row) => ({ id: row.id, writeDate: String(row.write_date) })),
@@ -102,6 +110,10 @@ class OdooFlowSource implements FlowSource {
     );
     return result;
   }
+}
+
+function alreadyTaken(state: CursorState, row: OdooRecord): boolean {
+  return state.taken[String(row.write_date)]?.includes(row.id) ?? false;
 }
 
 /** The record's business name from its name field: text, a many2one's name, or a number. */

@@ -5,6 +5,7 @@ import { reportError } from './report.js';
 import { validateCommand } from './commands/validate.js';
 import { renderCommand } from './commands/render.js';
 import { testCommand } from './commands/test.js';
+import { diffCommand } from './commands/diff.js';
 import { schemaCommand } from './commands/schema.js';
 import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
@@ -18,6 +19,7 @@ export const COMMANDS: Command[] = [
   validateCommand,
   renderCommand,
   testCommand,
+  diffCommand,
   schemaCommand,
   dlqCommand,
   traceCommand,

@@ -32,15 +32,19 @@ export function sample(name: string): Sample {
       return [line.slice(0, i).toLowerCase(), line.slice(i + 1).trim()];
     }),
   );
-  // The capture pads bodies with blank lines; Odoo's XML documents end with exactly one newline.
-  const body = responseRest.join('\n\n').replace(/\n+$/, '');
+  // The capture pads bodies with blank lines. Odoo's XML ends with a newline; for the rest the
+  // Content-Length (of the unedited original) tells whether the last newline belongs to the body.
+  const trimmed = responseRest.join('\n\n').replace(/\n+$/, '');
+  const ownNewline =
+    headers['content-type']?.startsWith('text/xml') ||
+    Number(headers['content-length']) === Buffer.byteLength(trimmed) + 1;
   return {
     requestPath: requestHead.split(' ')[1] ?? '',
     requestBody: requestRest.join('\n\n').replace(/\n+$/, ''),
     status: Number(status?.[1]),
     reason: status?.[2] ?? '',
     headers,
-    body: headers['content-type']?.startsWith('text/xml') ? `${body}\n` : body,
+    body: ownNewline ? `${trimmed}\n` : trimmed,
   };
 }
 

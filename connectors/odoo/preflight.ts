@@ -14,6 +14,7 @@ import { FieldCatalog } from './fields.js';
 const ADMIN_GROUPS = ['base.group_system', 'base.group_erp_manager'];
 /** uid 1 is the superuser (__system__), uid 2 the `admin` user of every new database. */
 const ADMIN_UIDS = [1, 2];
+const HAS_GROUP_ON_RECORDS_SINCE = 17;
 
 export interface PreflightRow {
   /** The flow the check is for; undefined for connection-wide checks. */
@@ -87,8 +88,8 @@ async function checkNotAdmin(
   uid: number,
   report: PreflightReport,
 ): Promise<boolean> {
-  const groups = await client.userGroups(uid);
-  const adminGroups = ADMIN_GROUPS.filter((group) => groups.includes(group));
+  const adminGroups: string[] = [];
+  for (const group of ADMIN_GROUPS) if (await hasGroup(client, uid, group)) adminGroups.push(group);
   if (!ADMIN_UIDS.includes(uid) && adminGroups.length === 0) {
     report.rows.push({
       check: 'admin',
@@ -127,6 +128,15 @@ async function checkNotAdmin(
   return false;
 }
 
+/**
+ * Whether the login is in `group` (implied groups included), asked the way a service account may:
+ * `res.users.has_group`, a record method since 17 and a model method taking only the group before.
+ */
+async function hasGroup(client: OdooClient, uid: number, group: string): Promise<boolean> {
+  const args = (await client.serverVersion()) >= HAS_GROUP_ON_RECORDS_SINCE ? [[uid], group] : [group];
+  return (await client.executeKw('res.users', 'has_group', args)) === true;
+}
+
 /** The rights and fields of one flow; access answers are shared between flows. */
 class FlowChecker {
   private readonly access = new Map<string, Promise<boolean>>();
@@ -142,51 +152,60 @@ class FlowChecker {
     const { model, fields, expand, domain, recordName } = flow.source;
     const modelFields = await this.fieldsOf(flow, model);
     if (!modelFields) return;
-    const needs: [string, AccessOperation][] = [[model, 'read']];
+    const needs: [string, AccessOperation, string][] = [[model, 'read', 'the source model']];
     const sourceFields = [
       ...fields,
       recordName,
       ...domainFieldPaths(domain).map((path) => path.split('.')[0] as string),
     ];
-    if (flow.writeBack.size > 0) needs.push([model, 'write']);
+    if (flow.writeBack.size > 0) needs.push([model, 'write', 'write-back']);
     sourceFields.push(...flow.writeBack.keys());
     for (const field of new Set(sourceFields)) this.checkField(flow, model, field, modelFields);
     for (const [path, { fields: expanded }] of Object.entries(expand)) {
       const comodel = await this.comodelOf(flow, model, path);
       if (!comodel) continue;
-      needs.push([comodel, 'read']);
+      needs.push([comodel, 'read', `expand ${path}`]);
       const comodelFields = await this.fieldsOf(flow, comodel);
       if (comodelFields) for (const field of expanded) this.checkField(flow, comodel, field, comodelFields);
     }
     if (flow.deadLetter.chatter) {
       // message_post needs write on the record (Odoo's default post access) and create on messages.
-      needs.push([model, 'write'], ['mail.message', 'create']);
-      if (flow.deadLetter.activity) needs.push(['mail.activity', 'create']);
+      needs.push([model, 'write', 'chatter notes'], ['mail.message', 'create', 'chatter notes']);
+      if (flow.deadLetter.activity) needs.push(['mail.activity', 'create', 'dead-letter activities']);
     }
     const seen = new Set<string>();
-    for (const [needModel, operation] of needs) {
+    for (const [needModel, operation, reason] of needs) {
       const key = `${operation} ${needModel}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      await this.checkRight(flow, needModel, operation);
+      await this.checkRight(flow, needModel, operation, reason);
     }
   }
 
-  private async checkRight(flow: FlowConfig, model: string, operation: AccessOperation): Promise<void> {
+  private async checkRight(
+    flow: FlowConfig,
+    model: string,
+    operation: AccessOperation,
+    reason: string,
+  ): Promise<void> {
     const key = `${model}:${operation}`;
     let pending = this.access.get(key);
     if (!pending) this.access.set(key, (pending = this.client.checkAccess(model, operation)));
     const subject = `${operation} ${model}`;
     if (await pending) {
-      this.report.rows.push({ flow: flow.name, check: 'rights', subject, status: 'ok' });
+      this.report.rows.push({ flow: flow.name, check: 'rights', subject, status: 'ok', detail: reason });
       return;
     }
-    this.report.rows.push({ flow: flow.name, check: 'rights', subject, status: 'missing' });
+    this.report.rows.push({ flow: flow.name, check: 'rights', subject, status: 'missing', detail: reason });
     this.report.problems.push(
-      new FerryError('FERRY_ODOO_RIGHTS_MISSING', `the service account may not ${operation} ${model}`, {
-        context: { flow: flow.name, model, operation },
-        hint: `grant the service account a group that allows ${operation} on ${model}`,
-      }),
+      new FerryError(
+        'FERRY_ODOO_RIGHTS_MISSING',
+        `the service account may not ${operation} ${model} (${reason})`,
+        {
+          context: { flow: flow.name, model, operation },
+          hint: `grant the service account a group that allows ${operation} on ${model}`,
+        },
+      ),
     );
   }
 
@@ -253,7 +272,7 @@ class FlowChecker {
     } catch (err) {
       if (!isFerryError(err) || err.retryable) throw err;
       if (err.code === 'FERRY_ODOO_ACCESS_ERROR') {
-        await this.checkRight(flow, model, 'read');
+        await this.checkRight(flow, model, 'read', 'fields_get');
         return undefined;
       }
       this.report.rows.push({

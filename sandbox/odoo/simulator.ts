@@ -6,7 +6,7 @@
 import { AccessControl } from './access.js';
 import { addUser, credentialsFor, type Account, type UserSpec } from './accounts.js';
 import { Credentials, type LoginCooldown } from './auth.js';
-import { SimClock, toMicros } from './clock.js';
+import { SimClock } from './clock.js';
 import { CallCounter } from './counters.js';
 import { SimDatabase } from './direct.js';
 import { OdooService } from './dispatch.js';
@@ -144,5 +144,3 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     },
   };
 }
-
-export { toMicros };

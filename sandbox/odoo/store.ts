@@ -7,6 +7,7 @@
 import type { SimClock, Micros } from './clock.js';
 import type { DataView, ModelDef, Row, Stored } from './models/fields.js';
 import type { ModelRegistry } from './models/registry.js';
+import { FerryError } from '../../engine/errors.js';
 import { missingError, validationError } from './errors.js';
 
 export interface Transaction {
@@ -58,7 +59,7 @@ export class Store implements DataView {
 
   model(name: string): ModelDef {
     const def = this.registry.get(name);
-    if (!def) throw new Error(`model ${name} is not registered`);
+    if (!def) throw new FerryError('FERRY_USAGE', `Unknown model "${name}" in the Odoo simulator`);
     return def;
   }
 
@@ -94,7 +95,7 @@ export class Store implements DataView {
 
   /** Runs `fn` synchronously in a new transaction; rolls back if it throws. */
   transact<T>(uid: number, fn: (tx: Transaction) => T): { result: T; tx: Transaction } {
-    if (this.current) throw new Error('nested transaction');
+    if (this.current) throw new FerryError('FERRY_USAGE', 'Odoo simulator: nested transaction');
     const tx: Transaction = { uid, now: this.clock.now(), undo: new Map(), outbox: [] };
     this.current = tx;
     try {
@@ -126,14 +127,14 @@ export class Store implements DataView {
   /** Marks the current state of the running transaction (Odoo's `cr.savepoint()`). */
   savepoint(): Savepoint {
     const tx = this.current;
-    if (!tx) throw new Error('savepoint outside a transaction');
+    if (!tx) throw new FerryError('FERRY_USAGE', 'Odoo simulator: savepoint outside a transaction');
     return { rows: new Map([...tx.undo.keys()].map((key) => [key, this.rowOf(key)])) };
   }
 
   /** Undoes everything done since `mark` but keeps the transaction open. */
   rollbackTo(mark: Savepoint): void {
     const tx = this.current;
-    if (!tx) throw new Error('rollback outside a transaction');
+    if (!tx) throw new FerryError('FERRY_USAGE', 'Odoo simulator: rollback outside a transaction');
     for (const [key, entry] of [...tx.undo.entries()].reverse()) {
       if (mark.rows.has(key)) {
         this.put(entry.model, entry.id, mark.rows.get(key));
@@ -164,7 +165,7 @@ export class Store implements DataView {
 
   private touch(model: string, id: number): Transaction {
     const tx = this.current;
-    if (!tx) throw new Error('write outside a transaction');
+    if (!tx) throw new FerryError('FERRY_USAGE', 'Odoo simulator: write outside a transaction');
     const key = `${model}#${id}`;
     if (!tx.undo.has(key)) tx.undo.set(key, { model, id, before: this.get(model, id) });
     return tx;

@@ -5,6 +5,7 @@
  */
 import type { DataView, DefaultValue, FieldDef, ModelDef, Row, Stored } from './fields.js';
 import { field } from './fields.js';
+import { FerryError } from '../../../engine/errors.js';
 
 type FieldSpec = Omit<FieldDef, 'name'>;
 
@@ -87,7 +88,7 @@ export class ModelRegistry {
   /** Adds a custom (`x_…`) field at run time, as an admin would in Settings > Technical > Fields. */
   addCustomField(model: string, name: string, spec: FieldSpec): void {
     const def = this.models.get(model);
-    if (!def) throw new Error(`unknown model ${model}`);
+    if (!def) throw new FerryError('FERRY_USAGE', `Unknown model "${model}" in the Odoo simulator`);
     def.fields.set(name, { name, ...spec, manual: true });
   }
 }

@@ -14,7 +14,6 @@ import { FieldCatalog } from './fields.js';
 const ADMIN_GROUPS = ['base.group_system', 'base.group_erp_manager'];
 /** uid 1 is the superuser (__system__), uid 2 the `admin` user of every new database. */
 const ADMIN_UIDS = [1, 2];
-const HAS_GROUP_ON_RECORDS_SINCE = 17;
 
 export interface PreflightRow {
   /** The flow the check is for; undefined for connection-wide checks. */
@@ -128,13 +127,9 @@ async function checkNotAdmin(
   return false;
 }
 
-/**
- * Whether the login is in `group` (implied groups included), asked the way a service account may:
- * `res.users.has_group`, a record method since 17 and a model method taking only the group before.
- */
+/** Whether the login is in `group` (implied groups included): a call any user may make. */
 async function hasGroup(client: OdooClient, uid: number, group: string): Promise<boolean> {
-  const args = (await client.serverVersion()) >= HAS_GROUP_ON_RECORDS_SINCE ? [[uid], group] : [group];
-  return (await client.executeKw('res.users', 'has_group', args)) === true;
+  return (await client.executeKw('res.users', 'has_group', [[uid], group])) === true;
 }
 
 /** The rights and fields of one flow; access answers are shared between flows. */

@@ -88,6 +88,32 @@ describe('Odoo write-back', () => {
     expect(rows.find((row) => row.id === ids[0])?.scheduled_date).toBe('2026-12-05 08:00:00');
   });
 
+  it('writes a missing value as empty, in write and in load alike', async () => {
+    const ids = createPickings(3);
+    sim.db.write('stock.picking', ids, { x_3pl_shipment_id: 'OLD', x_integration_correlation_id: 'OLD' });
+    const { failed } = await sink.writeBack('stock.picking', [
+      {
+        recordId: ids[0] as number,
+        values: { x_3pl_shipment_id: null, x_integration_correlation_id: undefined },
+      },
+      {
+        recordId: ids[1] as number,
+        values: { x_3pl_shipment_id: 'SHP-2', x_integration_correlation_id: undefined },
+      },
+      {
+        recordId: ids[2] as number,
+        values: { x_3pl_shipment_id: undefined, x_integration_correlation_id: undefined },
+      },
+    ]);
+    expect(failed).toEqual([]);
+    const rows = sim.db.read('stock.picking', ids, ['x_3pl_shipment_id', 'x_integration_correlation_id']);
+    expect(rows.map((row) => [row.x_3pl_shipment_id, row.x_integration_correlation_id])).toEqual([
+      [false, false],
+      ['SHP-2', false],
+      [false, false],
+    ]);
+  });
+
   it('uses one write and no load when every record gets the same values', async () => {
     const ids = createPickings(50);
     sim.resetCalls();

@@ -42,10 +42,17 @@ export async function writeBack(
   return { failed };
 }
 
-/** One item per record (later values win), so a record appears once in `load`. */
+/**
+ * One item per record (later values win), so a record appears once in `load`. A value that is
+ * undefined or null becomes false, Odoo's empty, the same whether it lands in `write` or `load`.
+ */
 function mergeByRecord(items: readonly WriteBackItem[]): WriteBackItem[] {
   const byRecord = new Map<number, Record<string, unknown>>();
-  for (const { recordId, values } of items) byRecord.set(recordId, { ...byRecord.get(recordId), ...values });
+  for (const { recordId, values } of items) {
+    const merged = { ...byRecord.get(recordId) };
+    for (const [field, value] of Object.entries(values)) merged[field] = value ?? false;
+    byRecord.set(recordId, merged);
+  }
   return [...byRecord].map(([recordId, values]) => ({ recordId, values }));
 }
 
@@ -92,7 +99,7 @@ function splitShared(batch: readonly WriteBackItem[]): {
 
 /** `load` takes import text, as a CSV cell would hold it: empty for false, the number or text itself. */
 function loadCell(value: unknown): string {
-  if (value === undefined || value === null || value === false) return '';
+  if (value === false) return '';
   if (value === true) return 'true';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);

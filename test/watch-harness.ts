@@ -33,8 +33,11 @@ const CONTRACT = JSON.stringify({
   properties: { version: { type: 'string' }, ref: { type: 'string' } },
 });
 
-/** A flow over partners named `<prefix>-…`, posting `{ version, ref }` to /v1/<flow name>. */
-export function partnerFlow(name: string, prefix: string, version = 'v1'): string {
+/**
+ * A flow over partners named `<prefix>-…`, posting `{ version, ref }` to /v1/<flow name>; `extra`
+ * is appended (e.g. a `delivery:` block).
+ */
+export function partnerFlow(name: string, prefix: string, version = 'v1', extra = ''): string {
   return `kind: Flow
 name: ${name}
 source:
@@ -52,7 +55,7 @@ payload:
     v2: { schema: contract.json, transform: '{ "version": "v2", "ref": name }' }
 target: { connection: threepl, request: { method: POST, path: /v1/${name} } }
 dead_letter: { odoo: { chatter: false } }
-`;
+${extra}`;
 }
 
 export interface Sent {

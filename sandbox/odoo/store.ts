@@ -33,6 +33,9 @@ export class Store implements DataView {
   private readonly tables = new Map<string, Map<number, Row>>();
   private readonly nextIds = new Map<string, number>();
   private current: Transaction | undefined;
+  private readonly versions = new Map<string, number>();
+  private readonly inverseIndexes = new Map<string, { version: number; byParent: Map<number, number[]> }>();
+  private readonly sequences = new Map<string, number>();
   private lockTail: Promise<void> = Promise.resolve();
   readonly listeners: Array<(event: ChangeEvent) => void> = [];
 
@@ -158,9 +161,49 @@ export class Store implements DataView {
     for (const { model, id, before } of [...tx.undo.values()].reverse()) this.put(model, id, before);
   }
 
+  /** Every change of a row goes through here, so indexes know when they are stale. */
   private put(model: string, id: number, row: Row | undefined): void {
     if (row) this.table(model).set(id, row);
     else this.table(model).delete(id);
+    this.versions.set(model, (this.versions.get(model) ?? 0) + 1);
+  }
+
+  /** Ids of the `model` rows whose many2one `field` is `parentId`, ascending: a one2many's value. */
+  children(model: string, field: string, parentId: number): number[] {
+    const key = `${model}.${field}`;
+    const version = this.versions.get(model) ?? 0;
+    let index = this.inverseIndexes.get(key);
+    if (!index || index.version !== version) {
+      const byParent = new Map<number, number[]>();
+      for (const row of this.rows(model)) {
+        const parent = row[field];
+        if (typeof parent !== 'number') continue;
+        const list = byParent.get(parent);
+        if (list) list.push(row.id);
+        else byParent.set(parent, [row.id]);
+      }
+      for (const list of byParent.values()) list.sort((a, b) => a - b);
+      index = { version, byParent };
+      this.inverseIndexes.set(key, index);
+    }
+    return [...(index.byParent.get(parentId) ?? [])];
+  }
+
+  /** Next number of a sequence such as "WH/OUT/" (ir.sequence: never rolled back, like PostgreSQL's). */
+  nextNumber(model: string, prefix: string): number {
+    const key = `${model}:${prefix}`;
+    let current = this.sequences.get(key);
+    if (current === undefined) {
+      current = 0;
+      for (const row of this.rows(model)) {
+        const name = row.name;
+        const n =
+          typeof name === 'string' && name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+        if (Number.isInteger(n) && n > current) current = n;
+      }
+    }
+    this.sequences.set(key, current + 1);
+    return current + 1;
   }
 
   private touch(model: string, id: number): Transaction {
@@ -202,7 +245,7 @@ export class Store implements DataView {
       write_uid: tx.uid,
       write_date: tx.now,
     };
-    this.table(model).set(newId, row);
+    this.put(model, newId, row);
     for (const listener of this.listeners) listener({ kind: 'create', model, id: newId, tx });
     return newId;
   }
@@ -219,7 +262,7 @@ export class Store implements DataView {
     for (const id of ids) {
       const tx = this.touch(model, id);
       const before = this.get(model, id) as Row;
-      this.table(model).set(id, { ...before, ...vals, id, write_uid: tx.uid, write_date: tx.now });
+      this.put(model, id, { ...before, ...vals, id, write_uid: tx.uid, write_date: tx.now });
       for (const listener of this.listeners) {
         listener({ kind: 'write', model, id, fields: Object.keys(vals), before, tx });
       }
@@ -231,13 +274,13 @@ export class Store implements DataView {
     if (missing.length > 0) throw missingRecordError(model, missing, this.current?.uid ?? SUPERUSER_ID);
     for (const id of ids) {
       this.touch(model, id);
-      this.table(model).delete(id);
+      this.put(model, id, undefined);
     }
   }
 
   /** Puts a seed row in place as-is (no transaction, no listeners). */
   seed(model: string, row: Row): void {
-    this.table(model).set(row.id, row);
+    this.put(model, row.id, row);
     this.nextIds.set(model, Math.max(this.nextIds.get(model) ?? 1, row.id + 1));
   }
 

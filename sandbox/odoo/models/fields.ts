@@ -34,6 +34,10 @@ export interface DataView {
   get(model: string, id: number): Row | undefined;
   displayName(model: string, id: number): string;
   value(model: string, row: Row, field: string): Stored;
+  /** The one2many ids: rows of `model` whose many2one `field` is `parentId`. */
+  children(model: string, field: string, parentId: number): number[];
+  /** The next number of an ir.sequence-like counter. */
+  nextNumber(model: string, prefix: string): number;
 }
 
 export interface FieldDef {
@@ -144,9 +148,5 @@ export function related(via: string, comodel: string, target: string) {
 }
 
 function inverseCompute(relation: string, inverseName: string) {
-  return (data: DataView, row: Row): Stored => {
-    const ids: number[] = [];
-    for (const other of data.rows(relation)) if (other[inverseName] === row.id) ids.push(other.id);
-    return ids;
-  };
+  return (data: DataView, row: Row): Stored => data.children(relation, inverseName, row.id);
 }

@@ -7,17 +7,9 @@ import { field, related } from './fields.js';
 import { defineModel } from './registry.js';
 import type { VersionProfile } from '../versions.js';
 
-/** Next "PREFIX00042" after the highest existing name with that prefix (ir.sequence, simplified). */
+/** Next "PREFIX00042" of the model's sequence (ir.sequence, simplified). */
 export function nextSequence(data: DataView, model: string, prefix: string, padding: number): string {
-  let highest = 0;
-  for (const row of data.rows(model)) {
-    const name = row.name;
-    if (typeof name === 'string' && name.startsWith(prefix)) {
-      const n = Number(name.slice(prefix.length));
-      if (Number.isInteger(n) && n > highest) highest = n;
-    }
-  }
-  return `${prefix}${String(highest + 1).padStart(padding, '0')}`;
+  return `${prefix}${String(data.nextNumber(model, prefix)).padStart(padding, '0')}`;
 }
 
 const PICKING_STATES: Array<[string, string]> = [

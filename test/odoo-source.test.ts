@@ -158,6 +158,16 @@ describe('Odoo poll source', () => {
     expect(run.ids()).toEqual([...early, ...sameSecond, ...newer, ...late]);
   });
 
+  it('refuses a cursor it did not write instead of reading from the beginning', async () => {
+    const source = createOdooFlowSource(client, flow());
+    const run = collector();
+    await expect(source.pollOnce('{"since": 5}', run.handoff)).rejects.toMatchObject({
+      code: 'FERRY_STORE',
+      retryable: false,
+    });
+    expect(run.pages).toEqual([]);
+  });
+
   it('re-reads hinted records with expansion, leaving out those gone or outside the domain', async () => {
     const [kept, other] = createPickings(2);
     const [elsewhere] = sim.db.createMany('stock.picking', [

@@ -1,5 +1,5 @@
 /**
- * Delivery runtime throughput (figures only): `npx tsx bench/pipeline.ts [records] [concurrency]`.
+ * Delivery runtime throughput (figures only): `npx tsx bench/pipeline.ts [records] [concurrency] [--no-wire]`.
  *
  * Records of the example flow shipment-to-3pl go through the whole engine (handoff into the SQLite
  * store, lease, render + contract, freeze, HTTP target, ledger and events, write-back) to a no-op
@@ -23,9 +23,12 @@ import { httpTargetFactory } from '../connectors/http/factory.js';
 import { FedSource } from '../test/helpers/fed-source.js';
 import { perSecond, pickingRecords, secondsSince } from './shipments.js';
 
-const RECORDS = Number(process.argv[2] ?? 20_000);
+const [records, concurrency] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const RECORDS = Number(records ?? 20_000);
 /** The engine's default concurrency, used by both sides. */
-const CONCURRENCY = Number(process.argv[3] ?? 32);
+const CONCURRENCY = Number(concurrency ?? 32);
+/** `--no-wire` runs the pipeline alone, for a CPU profile of it (see profile-summary.ts). */
+const WITH_WIRE = !process.argv.includes('--no-wire');
 const TARGETS = { wireShare: 25, recordsPerSecond: 10_000, peakRssMb: 256 };
 const ENV = { ODOO_API_KEY: 'bench-odoo-key', THREEPL_TOKEN: 'bench-token' };
 
@@ -136,11 +139,6 @@ async function main(): Promise<void> {
   try {
     const pipeline = await runPipeline(url);
     const answered = await answeredBy(child);
-    const wire = await runBareWire(url);
-    const pipelineRate = RECORDS / pipeline.seconds;
-    const wireRate = RECORDS / wire.seconds;
-    const share = (pipelineRate / wireRate) * 100;
-
     console.log(
       `pipeline: ${RECORDS.toLocaleString('en-US')} records, concurrency ${CONCURRENCY}, SQLite store`,
     );
@@ -149,10 +147,14 @@ async function main(): Promise<void> {
       perSecond(RECORDS, pipeline.seconds),
       `target ≥ ${TARGETS.recordsPerSecond.toLocaleString('en-US')}/s`,
     );
-    row('bare wire (undici Pool)', perSecond(RECORDS, wire.seconds));
-    row('pipeline / bare wire', `${share.toFixed(1)} %`, `target ≥ ${TARGETS.wireShare} %`);
+    if (WITH_WIRE) {
+      const wire = await runBareWire(url);
+      const share = (wire.seconds / pipeline.seconds) * 100;
+      row('bare wire (undici Pool)', perSecond(RECORDS, wire.seconds));
+      row('pipeline / bare wire', `${share.toFixed(1)} %`, `target ≥ ${TARGETS.wireShare} %`);
+      row('CPU per record: bare wire', `${(wire.cpuMicros / RECORDS).toFixed(0)} µs`);
+    }
     row('CPU per record: pipeline', `${(pipeline.cpuMicros / RECORDS).toFixed(0)} µs`);
-    row('CPU per record: bare wire', `${(wire.cpuMicros / RECORDS).toFixed(0)} µs`);
     row('peak RSS (pipeline)', `${pipeline.peakRssMb.toFixed(0)} MB`, `target ≤ ${TARGETS.peakRssMb} MB`);
     row('delivered / answered', `${pipeline.delivered} / ${answered}`);
   } finally {

@@ -20,19 +20,14 @@ export interface SandboxOptions {
   keep?: boolean;
 }
 
-const OPERATOR = { login: 'sandbox_operator', apiKey: 'sandbox-operator-key-0001' };
-const SERVICE = { login: 'svc_3pl', apiKey: 'sandbox-svc-3pl-key-0001' };
 const THREEPL_TOKEN = 'sandbox-3pl-token-0001';
 
 export async function runSandbox(options: SandboxOptions): Promise<number> {
   const { out } = options;
   const odoo = await startOdooSimulator({ port: 0 });
-  odoo.addUser({
-    login: SERVICE.login,
-    apiKey: SERVICE.apiKey,
-    groups: ['stock.group_stock_user', 'sales_team.group_sale_salesman'],
-  });
-  odoo.addUser({ login: OPERATOR.login, apiKey: OPERATOR.apiKey, groups: ['base.group_system'] });
+  // The flows run as the seeded service account; the tour plays the operator as admin.
+  const SERVICE = odoo.service;
+  const OPERATOR = odoo.admin;
   const threepl = await startThreePlSimulator({ token: THREEPL_TOKEN });
   out(`Odoo simulator   ${odoo.url}  (database ${odoo.database}, service account ${SERVICE.login})`);
   out(`3PL simulator    ${threepl.url}`);

@@ -232,6 +232,26 @@ describe('chatter and business methods', () => {
     expect(picking.message_ids).toContain(messageId);
   });
 
+  it('creates activities directly on mail.activity, due today by default', async () => {
+    sim.db.freezeClock('2026-12-04 23:30:00');
+    try {
+      const id = await call(sim, sim.service, 'mail.activity', 'create', [
+        { res_model: 'stock.picking', res_id: 2, summary: 'Call the carrier' },
+      ]);
+      const [activity] = await call(sim, sim.service, 'mail.activity', 'read', [
+        [id],
+        ['date_deadline', 'user_id'],
+      ]);
+      expect(activity).toEqual({
+        id,
+        date_deadline: '2026-12-04',
+        user_id: [8, '3PL Integration (service account)'],
+      });
+    } finally {
+      sim.db.unfreezeClock();
+    }
+  });
+
   it('confirms an order into a delivery with one move per line', async () => {
     await call(sim, sim.service, 'sale.order', 'action_confirm', [[12]]);
     const [order] = await call(sim, sim.service, 'sale.order', 'read', [[12], ['state', 'picking_ids']]);

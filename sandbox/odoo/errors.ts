@@ -41,7 +41,9 @@ export const typeError = (message: string): OdooError =>
   new OdooError('builtins.TypeError', message, 'other');
 export const attributeError = (message: string): OdooError =>
   new OdooError('builtins.AttributeError', message, 'other');
-export const keyError = (message: string): OdooError => new OdooError('builtins.KeyError', message, 'other');
+/** `KeyError(key)`: str() quotes the key, args hold it bare. */
+export const keyError = (key: string): OdooError =>
+  new OdooError('builtins.KeyError', `'${key}'`, 'other', [key]);
 export const pyException = (message: string): OdooError =>
   new OdooError('builtins.Exception', message, 'other');
 export const nameError = (message: string): OdooError =>

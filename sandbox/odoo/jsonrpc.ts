@@ -74,9 +74,9 @@ export async function dispatchRpc(
     counter.record('db', String(method));
     if (method === 'list') return [service.deps.database];
     if (method === 'server_version') return service.deps.profile.serverVersion;
-    throw keyError(`'${String(method)}'`);
+    throw keyError(String(method));
   }
-  throw keyError(`'${String(name)}'`);
+  throw keyError(String(name));
 }
 
 async function call(service: OdooService, params: Record<string, unknown>, source: string): Promise<unknown> {

@@ -20,6 +20,8 @@ export interface VersionProfile {
   pickingMovesField: 'move_ids' | 'move_lines';
   /** stock.move's done quantity: `quantity_done` on 16, `quantity` after. */
   moveQuantityField: 'quantity' | 'quantity_done';
+  /** 16 names the domain of search/search_count/name_search `args`, and search takes `count`. */
+  legacySearchArgs: boolean;
   /** res.users' groups: `groups_id` until 18, `group_ids` in 19. */
   userGroupsField: 'groups_id' | 'group_ids';
   /** Key order of `error.data`: 16–18 put `debug` second, 19 last. */
@@ -52,6 +54,7 @@ export function versionProfile(major: OdooVersion): VersionProfile {
     nameGet: major <= 17,
     pickingMovesField: major === 16 ? 'move_lines' : 'move_ids',
     moveQuantityField: major === 16 ? 'quantity_done' : 'quantity',
+    legacySearchArgs: major === 16,
     userGroupsField: major >= 19 ? 'group_ids' : 'groups_id',
     debugLast: major >= 19,
     omitNoneResult: major <= 18,

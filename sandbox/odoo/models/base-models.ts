@@ -6,6 +6,7 @@ import type { ModelDef, Row } from './fields.js';
 import { field, related } from './fields.js';
 import { defineModel } from './registry.js';
 import type { VersionProfile } from '../versions.js';
+import { formatDay } from '../clock.js';
 
 const partnerDisplayName = (data: Parameters<NonNullable<ModelDef['displayName']>>[0], row: Row): string => {
   const name = typeof row.name === 'string' ? row.name : '';
@@ -199,7 +200,7 @@ export function baseModels(profile: VersionProfile): ModelDef[] {
       description: 'Activity',
       order: 'date_deadline ASC, id ASC',
       recName: 'summary',
-      defaults: { user_id: ({ uid }) => uid },
+      defaults: { user_id: ({ uid }) => uid, date_deadline: ({ now }) => formatDay(now) },
       fields: {
         res_model: field.char('Related Document Model', { required: true }),
         res_id: field.integer('Related Document ID', { required: true }),

@@ -298,5 +298,21 @@ export const METHODS: Record<string, MethodSpec> = {
 export function findMethod(profile: VersionProfile, model: ModelDef, name: string): MethodSpec | undefined {
   const spec = Object.prototype.hasOwnProperty.call(METHODS, name) ? METHODS[name] : undefined;
   if (!spec || (spec.exists && !spec.exists(profile, model))) return undefined;
-  return spec;
+  return profile.legacySearchArgs ? withLegacySearchArgs(name, spec) : spec;
+}
+
+/** Odoo 16's signatures: `search(args, offset, limit, order, count)`, `search_count(args)`, `name_search(name, args…)`. */
+function withLegacySearchArgs(name: string, spec: MethodSpec): MethodSpec {
+  if (name !== 'search' && name !== 'search_count' && name !== 'name_search') return spec;
+  const params = spec.params.map((p) => (p.name === 'domain' ? { ...p, name: 'args' } : p));
+  if (name === 'search') params.push({ name: 'count', default: false });
+  return {
+    ...spec,
+    params,
+    run: (env, model, ids, bound) => {
+      const { args: domain, count, ...rest } = bound;
+      const result = spec.run(env, model, ids, { ...rest, domain });
+      return count === true && Array.isArray(result) ? result.length : result;
+    },
+  };
 }

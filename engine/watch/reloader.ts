@@ -4,11 +4,12 @@
  */
 import type { CompiledConfig } from '../config/compiled.js';
 import { loadConfig, type LoadOptions } from '../config/load.js';
-import { FerryErrors, FerryError } from '../errors.js';
+import { FerryErrors, FerryError, isFerryError } from '../errors.js';
 import { log } from '../log/logger.js';
 
 export interface ReloadResult {
   status: 'applied' | 'unchanged' | 'rejected';
+  /** The hash of the config running after this reload. */
   hash: string;
   errors: FerryError[];
 }
@@ -28,22 +29,37 @@ export class Reloader {
     try {
       next = loadConfig(this.root, this.options);
     } catch (err) {
-      const errors =
-        err instanceof FerryErrors ? err.errors : [new FerryError('FERRY_SCHEMA', (err as Error).message)];
-      this.counts.rejected++;
-      log().error(
-        { reload: 'rejected', hash: this.current().hash, errors: errors.map((e) => e.format()) },
-        'config rejected; still running the previous configuration',
-      );
-      return { status: 'rejected', hash: this.current().hash, errors };
+      return this.reject(err);
     }
     if (next.hash === this.current().hash) {
       this.counts.unchanged++;
       return { status: 'unchanged', hash: next.hash, errors: [] };
     }
-    this.apply(next);
+    try {
+      // The swap checks what only the runtime knows (a connector for every connection type) before
+      // it changes anything, so a refusal here also leaves the running config in place.
+      this.apply(next);
+    } catch (err) {
+      return this.reject(err);
+    }
     this.counts.applied++;
     log().info({ reload: 'applied', hash: next.hash, flows: [...next.flows.keys()] }, 'config reloaded');
     return { status: 'applied', hash: next.hash, errors: [] };
+  }
+
+  private reject(err: unknown): ReloadResult {
+    const errors =
+      err instanceof FerryErrors
+        ? err.errors
+        : isFerryError(err)
+          ? [err]
+          : [new FerryError('FERRY_SCHEMA', (err as Error)?.message ?? String(err), { cause: err })];
+    this.counts.rejected++;
+    const hash = this.current().hash;
+    log().error(
+      { reload: 'rejected', hash, errors: errors.map((e) => e.format()) },
+      'config rejected; still running the previous configuration',
+    );
+    return { status: 'rejected', hash, errors };
   }
 }

@@ -17,6 +17,9 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
+/** Long enough for the transaction that sent the hint to commit. */
+const HINT_DELAY_MS = 1500;
+
 export function hasWebhooks(config: CompiledConfig): boolean {
   return [...config.flows.values()].some((f) => f.source.trigger.kind === 'webhook');
 }
@@ -39,12 +42,15 @@ export async function startWebhookServer(
                 token: secrets.handle(flow.source.trigger.token),
                 model: flow.source.model,
                 onHint: (ids: number[]) => {
-                  void engine.hint(flow.name, ids).catch((err: unknown) => {
-                    log().warn(
-                      { flow: flow.name, ids, err: redact((err as Error).message) },
-                      'webhook hint failed; the poll will pick it up',
-                    );
-                  });
+                  // Odoo posts before its transaction commits: read a moment later, not at once.
+                  setTimeout(() => void hintLater(), HINT_DELAY_MS);
+                  const hintLater = () =>
+                    engine.hint(flow.name, ids).catch((err: unknown) => {
+                      log().warn(
+                        { flow: flow.name, ids, err: redact((err as Error).message) },
+                        'webhook hint failed; the poll will pick it up',
+                      );
+                    });
                   return Promise.resolve();
                 },
               },

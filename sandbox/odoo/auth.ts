@@ -49,11 +49,6 @@ export class Credentials {
     return key;
   }
 
-  revokeKey(key: string): void {
-    const index = this.keys.findIndex((k) => k.key === key);
-    if (index >= 0) this.keys.splice(index, 1);
-  }
-
   /** The owner of a valid (known, unexpired) API key: how bearer authentication resolves the user. */
   keyOwner(key: string): number | undefined {
     const now = this.clock.now();

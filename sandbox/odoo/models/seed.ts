@@ -51,15 +51,7 @@ export const ADMIN_GROUPS = [1, 2, 3, 4, 7, 19, 21, 22, 23, 30, 39, 40, 41, 56];
 export const SERVICE_GROUPS = [1, 41, 19, 56, 7, 39, 21];
 export const ADMIN_UID = 2;
 export const SERVICE_UID = 8;
-export const SERVICE_LOGIN = 'svc_3pl';
-
-export function groupXmlid(id: number): string | undefined {
-  return GROUPS.find(([gid]) => gid === id)?.[1];
-}
-
-export function groupIdOf(xmlid: string): number | undefined {
-  return GROUPS.find(([, x]) => x === xmlid)?.[0];
-}
+const SERVICE_LOGIN = 'svc_3pl';
 
 export function seedRows(profile: VersionProfile): SeedRow[] {
   const rows: SeedRow[] = [];

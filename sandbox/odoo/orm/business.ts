@@ -3,7 +3,7 @@
  * validation and cancellation, sales confirmation (which creates the delivery), group checks.
  * Follow-up documents are created as the superuser, as Odoo does with `sudo()`.
  */
-import { formatDay } from '../clock.js';
+import { formatDay, formatPython } from '../clock.js';
 import { userError, valueError } from '../errors.js';
 import { nextSequence } from '../models/stock-sale-models.js';
 import type { Row } from '../models/fields.js';
@@ -109,7 +109,7 @@ export function buttonValidate(env: Env, ids: number[]): true {
       writeRecords(env, 'stock.move', [move.id], { [qtyField]: quantity, state: 'done' });
     }
     const now = env.store.clock.now();
-    writeRecords(env, 'stock.picking', [id], { state: 'done', date_done: formatSecondsUtc(now) });
+    writeRecords(env, 'stock.picking', [id], { state: 'done', date_done: formatPython(now) });
   }
   return true;
 }
@@ -173,8 +173,4 @@ export function actionConfirm(env: Env, ids: number[]): true {
 
 function createAsSuperuser(env: Env, model: string, vals: Record<string, unknown>): number[] {
   return createRecords({ ...env, uid: SUPERUSER_ID }, model, [vals]);
-}
-
-function formatSecondsUtc(us: number): string {
-  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 19).replace('T', ' ');
 }

@@ -43,7 +43,7 @@ export function toRpc(store: Store, def: FieldDef, value: Stored): unknown {
     case 'boolean':
       return value === true;
     default:
-      return value === '' && def.type !== 'char' ? false : value;
+      return value;
   }
 }
 

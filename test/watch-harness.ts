@@ -5,7 +5,7 @@
  * `ferry run` as a child process. Every wait is bounded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,8 @@ import { CONNECTIONS, writeProject } from './helpers/project.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SERVICE_KEY = 'svc-3pl-watch-key-0001';
-const THREEPL_TOKEN = 'watch-3pl-token-0001';
+/** The 3PL token the project's connection sends; a second 3PL simulator needs it too. */
+export const THREEPL_TOKEN = 'watch-3pl-token-0001';
 
 const CONTRACT = JSON.stringify({
   type: 'object',
@@ -93,6 +94,10 @@ abstract class RunningFerry {
 
   get threepl(): ThreePlSimulator {
     return this.systems.threepl;
+  }
+
+  read(name: string): string {
+    return readFileSync(join(this.systems.dir, name), 'utf8');
   }
 
   /** Writes (or, with undefined, removes) a project file. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InProcessFerry, partnerFlow } from './watch-harness.js';
+import { InProcessFerry, THREEPL_TOKEN, partnerFlow } from './watch-harness.js';
+import { startThreePlSimulator } from '../sandbox/threepl/simulator.js';
 
 let ferry: InProcessFerry | undefined;
 afterEach(async () => {
@@ -97,5 +98,22 @@ describe('watching the flow files', () => {
     expect(f.reloads.map((r) => r.status)).toEqual(['unchanged', 'unchanged']);
     expect(f.engine.currentConfig).toBe(running);
     expect(f.log.messages('config reloaded')).toEqual([]);
+  });
+
+  it('an edited connection takes effect: deliveries go to the new endpoint', async () => {
+    ferry = await InProcessFerry.start({ 'flow.yaml': FLOW });
+    const f = ferry;
+    const moved = await startThreePlSimulator({ token: THREEPL_TOKEN });
+    try {
+      const before = f.createPartners('W', 1, 2);
+      await f.waitFor(() => deliveredWith(f, before, 'v1') === 2, 'deliveries to the first endpoint');
+      f.write('connections.yaml', f.read('connections.yaml').replace(f.threepl.url, moved.url));
+      await f.waitFor(() => f.reloader.counts.applied === 1, 'the reload of the connection');
+      f.createPartners('W', 3, 2);
+      await f.waitFor(() => moved.received.length === 2, 'deliveries to the new endpoint');
+      expect(f.threepl.received).toHaveLength(2);
+    } finally {
+      await moved.close();
+    }
   });
 });

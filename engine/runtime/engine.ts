@@ -5,7 +5,7 @@
  * and frozen payload they started with, new work uses the new config.
  */
 import { randomUUID } from 'node:crypto';
-import type { CompiledConfig, FlowConfig } from '../config/compiled.js';
+import type { CompiledConfig, ConnectionConfig, FlowConfig } from '../config/compiled.js';
 import { FerryError } from '../errors.js';
 import { log } from '../log/logger.js';
 import { redact } from '../log/redact.js';
@@ -48,6 +48,10 @@ export class Engine {
   private readonly sources = new Map<string, SourceConnection>();
   private readonly targets = new Map<string, HttpTarget>();
   private readonly flowSources = new Map<string, FlowSource>();
+  /** The connection settings each connector was built from; an edit replaces the connector. */
+  private readonly builtFrom = new WeakMap<object, string>();
+  /** Connectors replaced by a reload, closed at stop. */
+  private readonly retired: { close(): Promise<void> }[] = [];
   private readonly pollTimers = new Map<string, NodeJS.Timeout>();
   private readonly polling = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -78,27 +82,67 @@ export class Engine {
     return this.config;
   }
 
-  /** Creates the connectors a config needs that do not exist yet. */
+  /**
+   * Builds what a config needs before changing anything, so a failure leaves the running config whole.
+   * A connector is kept while its connection is unchanged and built anew when the connection was
+   * added or edited (a new URL must take effect). A replaced one may still serve in-flight work and
+   * buffered write-backs, so it is closed when the engine stops.
+   */
   private connect(config: CompiledConfig): void {
+    const sources = new Map<string, SourceConnection>();
+    const targets = new Map<string, HttpTarget>();
+    const flowSources = new Map<string, FlowSource>();
     for (const flow of config.flows.values()) {
       const sourceConn = config.connections.get(flow.source.connection)!;
-      if (!this.sources.has(sourceConn.name)) {
+      const source = this.connectorFor(this.sources, sources, sourceConn, () => {
         const factory = this.options.registry.source(sourceConn.kind);
         if (!factory)
           throw new FerryError('FERRY_CONNECTION_TYPE', `no source connector for type ${sourceConn.kind}`);
-        this.sources.set(sourceConn.name, factory(sourceConn, this.options.secrets));
-      }
+        return factory(sourceConn, this.options.secrets);
+      });
       const targetConn = config.connections.get(flow.target.connection)!;
-      if (!this.targets.has(targetConn.name)) {
+      this.connectorFor(this.targets, targets, targetConn, () => {
         const factory = this.options.registry.target(targetConn.kind);
         if (!factory)
           throw new FerryError('FERRY_CONNECTION_TYPE', `no target connector for type ${targetConn.kind}`);
-        this.targets.set(targetConn.name, factory(targetConn, this.options.secrets));
-      }
-      this.flowSources.set(flow.name, this.sources.get(sourceConn.name)!.flowSource(flow));
-      if (!this.stats.has(flow.name))
-        this.stats.set(flow.name, { delivered: 0, retrying: 0, dead: 0, queued: 0, paused: false });
+        return factory(targetConn, this.options.secrets);
+      });
+      flowSources.set(flow.name, source.flowSource(flow));
     }
+    this.adopt(this.sources, sources);
+    this.adopt(this.targets, targets);
+    for (const [name, source] of flowSources) {
+      this.flowSources.set(name, source);
+      if (!this.stats.has(name))
+        this.stats.set(name, { delivered: 0, retrying: 0, dead: 0, queued: 0, paused: false });
+    }
+  }
+
+  /** Puts freshly built connectors in place; the ones they replace are kept for closing at stop. */
+  private adopt<T extends { close(): Promise<void> }>(running: Map<string, T>, fresh: Map<string, T>): void {
+    for (const [name, connector] of fresh) {
+      const replaced = running.get(name);
+      if (replaced && replaced !== connector) this.retired.push(replaced);
+      running.set(name, connector);
+    }
+  }
+
+  /** The running connector of a connection while its settings are unchanged, else a new one. */
+  private connectorFor<T extends object>(
+    running: Map<string, T>,
+    fresh: Map<string, T>,
+    connection: ConnectionConfig,
+    create: () => T,
+  ): T {
+    const settings = JSON.stringify(connection);
+    let connector = fresh.get(connection.name);
+    if (!connector) {
+      const current = running.get(connection.name);
+      connector = current && this.builtFrom.get(current) === settings ? current : create();
+      this.builtFrom.set(connector, settings);
+      fresh.set(connection.name, connector);
+    }
+    return connector;
   }
 
   /** Swaps in a new config atomically. Removed flows stop taking work; their queued jobs stay in the store. */
@@ -138,6 +182,7 @@ export class Engine {
     await this.store.releaseLeases(this.owner);
     await Promise.allSettled([...this.targets.values()].map((t) => t.close()));
     await Promise.allSettled([...this.sources.values()].map((s) => s.close()));
+    await Promise.allSettled(this.retired.map((c) => c.close()));
   }
 
   /** Polls every flow once to the end, then delivers until nothing is due within `maxWaitMs`. */

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CompiledConfig, ConnectionConfig, FlowConfig } from '../config/compiled.js';
-import { FerryError } from '../errors.js';
+import pRetry from 'p-retry';
+import { FerryError, isFerryError } from '../errors.js';
 import { log } from '../log/logger.js';
 import { redact } from '../log/redact.js';
 import type { Job, Store } from '../store/port.js';
@@ -58,6 +59,8 @@ export class Engine {
   private readonly pausedUntil = new Map<string, number>();
   private readonly writeBack: WriteBackBatcher;
   private running = false;
+  /** Set by stop(): no more retries of anything. */
+  private stopping = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   readonly stats = new Map<string, FlowStatus>();
@@ -172,6 +175,7 @@ export class Engine {
   /** Stops taking work, lets in-flight deliveries finish, writes back, and releases leases. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     for (const timer of this.pollTimers.values()) clearTimeout(timer);
     this.pollTimers.clear();
     this.wake?.();
@@ -241,19 +245,26 @@ export class Engine {
     const run = (async () => {
       const source = this.flowSources.get(name);
       if (!source) return;
+      const handoff = handoffFor(
+        this.store,
+        () => this.config.flows.get(name)!,
+        this.handoffStats,
+        () => this.wake?.(),
+      );
       try {
-        const cursor = await this.store.getCursor(name);
-        const handoff = handoffFor(
-          this.store,
-          () => this.config.flows.get(name)!,
-          this.handoffStats,
-          () => this.wake?.(),
-        );
-        await source.pollOnce(cursor, handoff);
+        // A transient Odoo failure (restart, 502, timeout) is retried here with backoff; each attempt
+        // starts from the stored cursor, so pages already handed over are not read again.
+        await pRetry(async () => source.pollOnce(await this.store.getCursor(name), handoff), {
+          retries: POLL_RETRIES,
+          minTimeout: 500,
+          maxTimeout: 5_000,
+          randomize: true,
+          shouldRetry: ({ error }) => isFerryError(error) && error.retryable && !this.stopping,
+        });
       } catch (err) {
         log().error(
           { flow: name, code: (err as FerryError).code, err: redact((err as Error).message) },
-          'poll failed; will try again',
+          'poll failed; will try again at the next poll',
         );
       }
     })().finally(() => this.polling.delete(name));
@@ -395,6 +406,9 @@ export class Engine {
     }
   }
 }
+
+/** Quick retries of one poll before it waits for the next scheduled one. */
+const POLL_RETRIES = 3;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -33,6 +33,7 @@ export class Reloader {
     }
     if (next.hash === this.current().hash) {
       this.counts.unchanged++;
+      log().debug({ reload: 'unchanged', hash: next.hash }, 'config unchanged; nothing to reload');
       return { status: 'unchanged', hash: next.hash, errors: [] };
     }
     try {

@@ -41,7 +41,7 @@ beforeEach(async () => {
   sim = await startThreePlSimulator({ token: 'sim-token-123' });
   const dir = project(FLOW, {
     'contract.json': CONTRACT,
-    'connections.yaml': CONNECTIONS.replace('http://127.0.0.1:8080', sim.url),
+    'connections.yaml': `${CONNECTIONS.replace('http://127.0.0.1:8080', sim.url)}timeout: 1s\n`,
   });
   const env = { ODOO_API_KEY: 'odoo-key-123', THREEPL_TOKEN: 'sim-token-123' };
   const config = loadConfig(dir, { env });
@@ -153,5 +153,16 @@ describe('delivery runtime', () => {
     await engine.runOnce(2000);
     const [letter] = await store.listDeadLetters();
     expect(letter!.errorCode).toBe('FERRY_HTTP_MALFORMED');
+  });
+
+  it('a 401 that persists after one secret refresh pauses the flow instead of dead-lettering', async () => {
+    sim.rotateToken('a-token-ferry-does-not-have');
+    source.push(order(1), order(2));
+    await engine.runOnce(1000);
+    // Each request was sent once, refreshed once and sent again: never more, never dead-lettered.
+    expect(sim.received.length).toBeLessThanOrEqual(4);
+    expect(await store.listDeadLetters()).toEqual([]);
+    expect((await store.counts()).queued).toBe(2);
+    expect(engine.stats.get('orders')!.paused).toBe(true);
   });
 });

@@ -7,6 +7,8 @@ import { Reloader } from '../../watch/reloader.js';
 import { watchConfig, type Watcher } from '../../watch/watch.js';
 import { log } from '../../log/logger.js';
 import { reportError } from '../report.js';
+import { startLiveStatus } from '../live-status.js';
+import { createLogger, setRootLogger } from '../../log/logger.js';
 import { FerryErrors } from '../../errors.js';
 import { hasWebhooks, startWebhookServer, type WebhookServer } from '../../runtime/webhook-server.js';
 
@@ -68,13 +70,17 @@ export const runCommand: Command = {
       });
       io.err(`webhooks listening on ${webhooks.url}`);
     }
+    // In a terminal the live status is the normal view; logs keep to warnings unless asked.
+    if (process.stderr.isTTY && !io.env.FERRY_LOG_LEVEL) setRootLogger(createLogger(undefined, 'warn'));
     engine.start();
+    const status = startLiveStatus(engine, store, process.stderr);
     log().info({ flows: [...config.flows.keys()], hash: config.hash }, 'ferry running');
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    status.stop();
     await watcher?.close();
     await webhooks?.close();
     await started.close();

@@ -58,7 +58,8 @@ export const runCommand: Command = {
       }
     };
     let watcher: Watcher | undefined;
-    if (values.watch) watcher = watchConfig(dir, reload);
+    // Also watch contracts and transforms that live outside the flow folder.
+    if (values.watch) watcher = watchConfig(dir, reload, { files: () => engine.currentConfig.files });
     process.on('SIGHUP', reload);
 
     let webhooks: WebhookServer | undefined;

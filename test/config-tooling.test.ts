@@ -34,7 +34,9 @@ describe('the flow-file schema is the single source', () => {
 
   it('every error code is documented in docs/errors.md', () => {
     const docs = readFileSync(`${root}/docs/errors.md`, 'utf8');
-    const undocumented = Object.keys(CATALOGUE).filter((code) => !new RegExp(`^\\|\\s*${code}\\s*\\|`, 'm').test(docs));
+    const undocumented = Object.keys(CATALOGUE).filter(
+      (code) => !new RegExp(`^\\|\\s*${code}\\s*\\|`, 'm').test(docs),
+    );
     expect(undocumented).toEqual([]);
   });
 

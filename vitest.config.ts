@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    env: { FERRY_LOG_LEVEL: 'warn' },
+    env: { FERRY_LOG_LEVEL: 'silent' },
   },
 });

@@ -69,11 +69,10 @@ async function preparedStore(): Promise<{ file: string; start: number }> {
     const two = job(2, { flow: 'invoice-to-erp', model: 'account.move', recordName: 'INV/2026/0007' });
     await store.enqueue([one, two], start);
     const [leased] = await store.lease('engine-a', 1, 60_000, start + 1000, ['shipment-to-3pl']);
-    await store.freeze(leased!.id, {
+    await store.beginAttempt(leased!.id, 1, {
       version: 'v2',
       payload: '{"order_ref":"SO-7","lines":[{"sku":"A1","qty":2}]}',
     });
-    await store.recordAttempt(leased!.id, 1);
     await store.appendEvents([
       attempt(one, 1, 503, start + 2000, 'FERRY_HTTP_SERVER', 'endpoint answered 503'),
       { ...about(one), kind: 'engine_stopped', message: 'process restarted', at: start + 3000 },
@@ -85,7 +84,7 @@ async function preparedStore(): Promise<{ file: string; start: number }> {
       at: start + 2500,
     });
     const [again] = await store.lease('engine-b', 1, 60_000, start + 5000, ['shipment-to-3pl']);
-    await store.recordAttempt(again!.id, 2);
+    await store.beginAttempt(again!.id, 2);
     await store.appendEvents([attempt(one, 2, 422, start + 6000, 'FERRY_HTTP_REJECTED', 'sku A1 unknown')]);
     const dead = await store.deadLetter(again!.id, {
       error: {

@@ -99,31 +99,43 @@ export function describeQueueContract(adapter: string, openStore: OpenStore): vo
       const store = await open();
       await store.enqueue([newJob(1)]);
       const [job] = await store.lease('crashed', 1, 1_000, 10_000);
-      await store.recordAttempt(job!.id, 1);
+      await store.beginAttempt(job!.id, 1);
       const [again] = await store.lease('w2', 1, 1_000, 20_000);
       expect(again?.attempts).toBe(1);
     });
   });
 
-  describe(`${adapter}: freeze`, () => {
-    it('keeps the first payload and version; later calls get them back', async () => {
+  describe(`${adapter}: beginAttempt`, () => {
+    it('counts the attempt and keeps the first payload and version; later calls get them back', async () => {
       const store = await open();
       await store.enqueue([newJob(1)]);
       const [job] = await store.lease('w1', 1, 60_000, 1_000);
-      expect(await store.freeze(job!.id, { version: 'v2', payload: '{"a":1}' })).toEqual({
+      expect(await store.beginAttempt(job!.id, 1)).toBeUndefined();
+      expect(await store.beginAttempt(job!.id, 1, { version: 'v2', payload: '{"a":1}' })).toEqual({
         version: 'v2',
         payload: '{"a":1}',
       });
-      expect(await store.freeze(job!.id, { version: 'v3', payload: '{"a":2}' })).toEqual({
+      expect(await store.beginAttempt(job!.id, 2, { version: 'v3', payload: '{"a":2}' })).toEqual({
         version: 'v2',
         payload: '{"a":1}',
       });
-      expect(await store.getJob(job!.id)).toMatchObject({ version: 'v2', payload: '{"a":1}' });
+      expect(await store.beginAttempt(job!.id, 3)).toEqual({ version: 'v2', payload: '{"a":1}' });
+      expect(await store.getJob(job!.id)).toMatchObject({ version: 'v2', payload: '{"a":1}', attempts: 3 });
+    });
+
+    it('no longer counts attempts once the job is delivered', async () => {
+      const store = await open();
+      await store.enqueue([newJob(1)]);
+      const [job] = await store.lease('w1', 1, 60_000, 1_000);
+      await store.beginAttempt(job!.id, 1, { version: 'v2', payload: '{}' });
+      await store.complete(job!.id, { status: 201 });
+      await store.beginAttempt(job!.id, 2);
+      expect(await store.getJob(job!.id)).toMatchObject({ status: 'delivered', attempts: 1 });
     });
 
     it('rejects an unknown job with FERRY_NOT_FOUND', async () => {
       const store = await open();
-      await expect(store.freeze(999, { version: 'v2', payload: '{}' })).rejects.toMatchObject({
+      await expect(store.beginAttempt(999, 1, { version: 'v2', payload: '{}' })).rejects.toMatchObject({
         code: 'FERRY_NOT_FOUND',
       });
     });
@@ -156,7 +168,7 @@ export function describeQueueContract(adapter: string, openStore: OpenStore): vo
       const store = await open();
       await store.enqueue([newJob(1), newJob(2)]);
       const [job] = await store.lease('w1', 1, 60_000, 1_000);
-      await store.freeze(job!.id, { version: 'v2', payload: '{}' });
+      await store.beginAttempt(job!.id, 1, { version: 'v2', payload: '{}' });
       await store.complete(job!.id, {
         status: 201,
         response: '{"shipment_id":"S-1"}',
@@ -183,6 +195,26 @@ export function describeQueueContract(adapter: string, openStore: OpenStore): vo
       expect(await store.ledgerHas([])).toEqual(new Set());
     });
 
+    it('appends the attempt event in the same transaction, before the delivery in the trace', async () => {
+      const store = await open();
+      await store.enqueue([newJob(1)]);
+      const [job] = await store.lease('w1', 1, 60_000);
+      await store.beginAttempt(job!.id, 1, { version: 'v2', payload: '{}' });
+      const attempt = { correlationId: 'corr-1', flow: 'shipment-to-3pl', kind: 'attempt', attempt: 1 };
+      await store.complete(job!.id, { status: 201 }, [{ ...attempt, status: 201 }]);
+      expect((await store.trace('corr-1')).map((e) => [e.kind, e.attempt, e.status])).toEqual([
+        ['queued', undefined, undefined],
+        ['attempt', 1, 201],
+        ['delivered', 1, 201],
+      ]);
+
+      // An unknown job: nothing of the call is kept, the attempt event neither.
+      await expect(store.complete(999, { status: 201 }, [attempt])).rejects.toMatchObject({
+        code: 'FERRY_NOT_FOUND',
+      });
+      expect(await store.trace('corr-1')).toHaveLength(3);
+    });
+
     it('completeMany applies all or none', async () => {
       const store = await open();
       await store.enqueue([newJob(1), newJob(2)]);
@@ -206,8 +238,15 @@ export function describeQueueContract(adapter: string, openStore: OpenStore): vo
       await store.enqueue([newJob(1)]);
       const [job] = await store.lease('w1', 1, 60_000, 1_000);
       await store.complete(job!.id, { status: 201, at: 1 });
-      await store.complete(job!.id, { status: 200, at: 2 });
+      const lateAttempt = { correlationId: 'corr-1', flow: 'shipment-to-3pl', kind: 'attempt', status: 200 };
+      await store.complete(job!.id, { status: 200, at: 2 }, [lateAttempt]);
       expect(await store.ledgerGet('shipment:1')).toMatchObject({ responseStatus: 201, completedAt: 1 });
+      // The late attempt is still an observation worth tracing; the job is delivered once.
+      expect((await store.trace('corr-1')).map((e) => e.kind).sort()).toEqual([
+        'attempt',
+        'delivered',
+        'queued',
+      ]);
     });
   });
 

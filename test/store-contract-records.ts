@@ -14,8 +14,7 @@ const REJECTED = { code: 'FERRY_HTTP_REJECTED', message: 'endpoint answered 400'
 async function deadLettered(store: Store, id: number, flow = 'shipment-to-3pl') {
   await store.enqueue([newJob(id, { flow, idempotencyKey: `${flow}:${id}` })]);
   const [job] = await store.lease('w1', 1, 60_000, 1_000, [flow]);
-  await store.freeze(job!.id, { version: 'v2', payload: `{"id":${id}}` });
-  await store.recordAttempt(job!.id, 3);
+  await store.beginAttempt(job!.id, 3, { version: 'v2', payload: `{"id":${id}}` });
   const letterId = await store.deadLetter(job!.id, {
     error: REJECTED,
     attempts: 3,
@@ -181,7 +180,7 @@ export function describeRecordsContract(adapter: string, openStore: OpenStore): 
 
       // Delivered after the rerender: the ledger keeps the business key and records the key sent.
       await store.lease('w1', 1, 60_000);
-      await store.freeze(jobId, { version: 'v3', payload: '{"id":1,"fixed":true}' });
+      await store.beginAttempt(jobId, 1, { version: 'v3', payload: '{"id":1,"fixed":true}' });
       await store.complete(jobId, { status: 201 });
       expect(await store.ledgerGet('shipment-to-3pl:1')).toMatchObject({
         sentKey: 'shipment-to-3pl:1#r1',

@@ -50,7 +50,6 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
   const { flow, store } = ctx;
   const now = ctx.now ?? Date.now;
   const context = { flow: flow.name, record: recordRef(job), correlationId: job.correlationId, attempt };
-  await store.recordAttempt(job.id, attempt);
 
   let version = job.version;
   let body = job.payload;
@@ -79,9 +78,13 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
       );
       return deadLetter(ctx, job, attempt, error, { version, payload });
     }
-    const frozen = await store.freeze(job.id, { version: chosen.name, payload: payload! });
+    // Counted and frozen in one step, before the request leaves; an earlier freeze wins.
+    const first = { version: chosen.name, payload: payload! };
+    const frozen = (await store.beginAttempt(job.id, attempt, first)) ?? first;
     version = frozen.version;
     body = frozen.payload;
+  } else {
+    await store.beginAttempt(job.id, attempt);
   }
 
   const started = now();
@@ -94,9 +97,16 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
       correlationId: job.correlationId,
       traceparent: traceparentFor(job.correlationId),
     });
-    // Issued in one tick, so one commit; the attempt event first keeps the trace in order.
-    await Promise.all([
-      store.appendEvents([
+    // The attempt event goes in the same transaction as the completion, before it in the trace.
+    await store.complete(
+      job.id,
+      {
+        status: response.status,
+        response: bodyExcerpt(redact(response.text)),
+        externalId: externalIdOf(response.body),
+        durationMs: response.durationMs,
+      },
+      [
         {
           correlationId: job.correlationId,
           flow: flow.name,
@@ -108,14 +118,8 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
           durationMs: response.durationMs,
           version,
         },
-      ]),
-      store.complete(job.id, {
-        status: response.status,
-        response: bodyExcerpt(redact(response.text)),
-        externalId: externalIdOf(response.body),
-        durationMs: response.durationMs,
-      }),
-    ]);
+      ],
+    );
     log().debug({ status: response.status, version }, 'delivered');
     return { kind: 'delivered', response, version: version! };
   } catch (err) {

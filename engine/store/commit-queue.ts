@@ -6,8 +6,11 @@
  * Semantics:
  * - Operations apply in the order they were issued; reads are queued like writes, so a read sees every
  *   operation issued before it and its promise resolves only once those are committed.
- * - Each operation runs in its own savepoint: one that throws is rolled back alone and its promise
- *   rejects, while the others in the batch still commit and resolve.
+ * - An operation that throws is rolled back alone and its promise rejects, while the others in the
+ *   batch still commit and resolve. A batch first runs without savepoints (they cost as much as the
+ *   writes themselves); only when an operation throws is it rolled back and run again with one
+ *   savepoint per operation. Operations are synchronous and read only the database, so the second run
+ *   does exactly what the first would have.
  * - When the commit itself fails (disk full, lock timeout) nothing of the batch is applied and every
  *   promise of the batch rejects with a retryable FERRY_STORE error.
  */
@@ -32,6 +35,7 @@ export class CommitQueue {
   private closed = false;
   private readonly inSavepoint: (run: () => unknown) => unknown;
   private readonly applyBatch: Database.Transaction<(batch: PendingOperation[]) => Outcome[]>;
+  private readonly applyWhole: Database.Transaction<(batch: PendingOperation[]) => Outcome[]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -40,6 +44,15 @@ export class CommitQueue {
     // better-sqlite3 turns a transaction function called inside a transaction into a savepoint.
     this.inSavepoint = db.transaction((run: () => unknown) => run());
     this.applyBatch = db.transaction((batch: PendingOperation[]) => batch.map((op) => this.applyOne(op)));
+    this.applyWhole = db.transaction((batch: PendingOperation[]) =>
+      batch.map((op): Outcome => {
+        try {
+          return { ok: true, value: op.run() };
+        } catch {
+          throw new OperationFailed();
+        }
+      }),
+    );
   }
 
   /** Queues `run` for the next group commit; resolves with its result once committed. */
@@ -75,7 +88,7 @@ export class CommitQueue {
       const batch = this.pending.splice(0, MAX_BATCH);
       let outcomes: Outcome[];
       try {
-        outcomes = this.applyBatch.immediate(batch);
+        outcomes = this.applyAll(batch);
       } catch (error) {
         const failure = commitFailure(error);
         for (const op of batch) op.reject(failure);
@@ -89,6 +102,16 @@ export class CommitQueue {
     }
   };
 
+  /** The whole batch in one transaction; again with a savepoint per operation when one of them throws. */
+  private applyAll(batch: PendingOperation[]): Outcome[] {
+    try {
+      return this.applyWhole.immediate(batch);
+    } catch (error) {
+      if (!(error instanceof OperationFailed)) throw error;
+      return this.applyBatch.immediate(batch);
+    }
+  }
+
   private applyOne(op: PendingOperation): Outcome {
     try {
       return { ok: true, value: this.inSavepoint(op.run) };
@@ -100,6 +123,9 @@ export class CommitQueue {
     }
   }
 }
+
+/** Rolls back a batch run without savepoints because one of its operations threw. */
+class OperationFailed extends Error {}
 
 function operationFailure(error: unknown): unknown {
   if (isFerryError(error)) return error;

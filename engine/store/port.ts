@@ -219,14 +219,21 @@ export interface Store {
    * lease expired (a crashed process). Attempts are not incremented here.
    */
   lease(owner: string, limit: number, leaseMs: number, now?: number, flows?: string[]): Promise<Job[]>;
-  /** Freezes the body at the first attempt; later calls keep the first one. Returns what is frozen. */
-  freeze(jobId: number, frozen: FrozenPayload): Promise<FrozenPayload>;
-  /** Records that attempt number `attempts` starts now, before the request leaves. */
-  recordAttempt(jobId: number, attempts: number): Promise<void>;
+  /**
+   * Starts attempt number `attempts`, in one step: records it before the request leaves (a crash
+   * mid-attempt still counts; ignored once the job is no longer queued or leased) and, given `frozen`,
+   * freezes the body at the first attempt (later calls keep the first one). Returns what is frozen, if
+   * anything.
+   */
+  beginAttempt(jobId: number, attempts: number, frozen?: FrozenPayload): Promise<FrozenPayload | undefined>;
   /** Back to queued until `notBefore`. Ignored when the job is no longer queued or leased. */
   retryLater(jobId: number, retry: RetryLater): Promise<void>;
-  /** Marks delivered and writes the ledger entry in the same transaction. Idempotent. */
-  complete(jobId: number, outcome: DeliveryOutcome): Promise<void>;
+  /**
+   * Marks delivered and writes the ledger entry in the same transaction, after appending `events` (the
+   * caller's observations of the attempt, so a trace never shows a delivery without its attempt).
+   * Idempotent: completing a delivered job again only appends the events.
+   */
+  complete(jobId: number, outcome: DeliveryOutcome, events?: NewEvent[]): Promise<void>;
   /** `complete` for many jobs in one transaction (all or none). */
   completeMany(items: { jobId: number; outcome: DeliveryOutcome }[]): Promise<void>;
   /**

@@ -57,10 +57,16 @@ export class SqliteJobs {
            ORDER BY not_before, id LIMIT @limit)
          RETURNING *`,
       ),
-      freeze: db.prepare(
-        'UPDATE jobs SET payload = ?, version = ?, updated_at = ? WHERE id = ? AND payload IS NULL',
+      // One row write for both: SET expressions read the row as it was, so the first payload wins.
+      beginAttempt: db.prepare<[Record<string, unknown>], { version: string | null; payload: string | null }>(
+        `UPDATE jobs SET
+           attempts = CASE WHEN ${ACTIVE} THEN @attempts ELSE attempts END,
+           version = CASE WHEN payload IS NULL AND @payload IS NOT NULL THEN @version ELSE version END,
+           payload = coalesce(payload, @payload),
+           updated_at = @now
+         WHERE id = @id
+         RETURNING version, payload`,
       ),
-      attempt: db.prepare(`UPDATE jobs SET attempts = ?, updated_at = ? WHERE id = ? AND ${ACTIVE}`),
       retry: db.prepare(
         `UPDATE jobs SET status = 'queued', ${CLEAR_LEASE}, not_before = ?, attempts = ?, last_error = ?,
            updated_at = ?
@@ -139,14 +145,21 @@ export class SqliteJobs {
     return rows.map(toJob).sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
   }
 
-  freeze(jobId: number, frozen: FrozenPayload, now: number): FrozenPayload {
-    this.s.freeze.run(frozen.payload, frozen.version, now, jobId);
-    const job = this.require(jobId);
-    return { version: job.version ?? frozen.version, payload: job.payload ?? frozen.payload };
-  }
-
-  recordAttempt(jobId: number, attempts: number, now: number): void {
-    if (this.s.attempt.run(attempts, now, jobId).changes === 0) this.require(jobId);
+  beginAttempt(
+    jobId: number,
+    attempts: number,
+    frozen: FrozenPayload | undefined,
+    now: number,
+  ): FrozenPayload | undefined {
+    const row = this.s.beginAttempt.get({
+      id: jobId,
+      attempts,
+      version: frozen?.version ?? null,
+      payload: frozen?.payload ?? null,
+      now,
+    });
+    if (!row) throw notFound(jobId);
+    return row.payload === null ? undefined : { version: row.version ?? '', payload: row.payload };
   }
 
   retryLater(jobId: number, retry: RetryLater, now: number): void {
@@ -267,7 +280,11 @@ export class SqliteJobs {
 
   private require(jobId: number): Job {
     const job = this.get(jobId);
-    if (!job) throw new FerryError('FERRY_NOT_FOUND', `Job ${jobId} does not exist`, { context: { jobId } });
+    if (!job) throw notFound(jobId);
     return job;
   }
+}
+
+function notFound(jobId: number): FerryError {
+  return new FerryError('FERRY_NOT_FOUND', `Job ${jobId} does not exist`, { context: { jobId } });
 }

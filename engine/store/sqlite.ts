@@ -98,20 +98,21 @@ export class SqliteStore implements Store {
     return this.queue.run(() => this.jobs.lease(owner, limit, leaseMs, now, flows));
   }
 
-  freeze(jobId: number, frozen: FrozenPayload): Promise<FrozenPayload> {
-    return this.queue.run(() => this.jobs.freeze(jobId, frozen, Date.now()));
-  }
-
-  recordAttempt(jobId: number, attempts: number): Promise<void> {
-    return this.queue.run(() => this.jobs.recordAttempt(jobId, attempts, Date.now()));
+  beginAttempt(jobId: number, attempts: number, frozen?: FrozenPayload): Promise<FrozenPayload | undefined> {
+    return this.queue.run(() => this.jobs.beginAttempt(jobId, attempts, frozen, Date.now()));
   }
 
   retryLater(jobId: number, retry: RetryLater): Promise<void> {
     return this.queue.run(() => this.jobs.retryLater(jobId, retry, retry.at ?? Date.now()));
   }
 
-  complete(jobId: number, outcome: DeliveryOutcome): Promise<void> {
-    return this.queue.run(() => this.jobs.complete(jobId, outcome, Date.now()));
+  complete(jobId: number, outcome: DeliveryOutcome, events: NewEvent[] = []): Promise<void> {
+    const now = Date.now();
+    const stamped = stampEvents(events, now);
+    return this.queue.run(() => {
+      this.events.append(stamped);
+      this.jobs.complete(jobId, outcome, now);
+    });
   }
 
   completeMany(items: { jobId: number; outcome: DeliveryOutcome }[]): Promise<void> {
@@ -189,9 +190,7 @@ export class SqliteStore implements Store {
   }
 
   appendEvents(events: NewEvent[]): Promise<void> {
-    // Stamp at call time, not at commit time, so the trace keeps the order things happened in.
-    const now = Date.now();
-    const stamped = events.map((event) => (event.at === undefined ? { ...event, at: now } : event));
+    const stamped = stampEvents(events, Date.now());
     return this.queue.run(() => this.events.append(stamped));
   }
 
@@ -204,4 +203,9 @@ export class SqliteStore implements Store {
     this.queue.close();
     this.db.close();
   }
+}
+
+/** Stamps events at call time, not at commit time, so the trace keeps the order things happened in. */
+function stampEvents(events: NewEvent[], now: number): NewEvent[] {
+  return events.map((event) => (event.at === undefined ? { ...event, at: now } : event));
 }

@@ -99,7 +99,11 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
       'http answer',
     );
 
-    const refused = classifyResponse(answer.status, answer.headers, answer.text, { context });
+    // The flow's max_retry_after bounds the wait (1h by default), not the classifier's generic cap.
+    const refused = classifyResponse(answer.status, answer.headers, answer.text, {
+      context,
+      maxRetryAfterMs: Number.POSITIVE_INFINITY,
+    });
     if (refused) throw refused;
     const body = parseJsonBody(answer.text, answer.headers, { ...context, statusCode: answer.status });
     return {

@@ -56,6 +56,12 @@ export class Engine {
   private readonly pollTimers = new Map<string, NodeJS.Timeout>();
   private readonly polling = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ids of the jobs being delivered here; a lease that ran out meanwhile must not start them twice. */
+  private readonly inFlightJobs = new Set<number>();
+  /** Dead letters being posted on their record now. */
+  private readonly surfacing = new Set<number>();
+  /** Set when Odoo could not take a dead letter: the next poll posts the pending ones again. */
+  private surfaceBacklog = false;
   private readonly pausedUntil = new Map<string, number>();
   private readonly writeBack: WriteBackBatcher;
   private running = false;
@@ -200,7 +206,11 @@ export class Engine {
         continue;
       }
       await Promise.race([sleep(100), ...this.inFlight]);
-      if (this.inFlight.size > 0) continue;
+      // A slow attempt may end with a retry due soon: the wait counts from when work last ran.
+      if (this.inFlight.size > 0) {
+        idleSince = Date.now();
+        continue;
+      }
       const counts = await this.store.counts();
       // What is left waits for a retry later than we wait: it stays queued in the store for the next run.
       if (counts.queued + counts.leased === 0 || Date.now() - idleSince > maxWaitMs) break;
@@ -231,6 +241,7 @@ export class Engine {
       void this.pollFlow(name).finally(() => {
         const current = this.config.flows.get(name);
         if (current && this.running) {
+          if (this.surfaceBacklog) void this.surfacePending();
           const trigger = current.source.trigger;
           this.schedulePoll(name, trigger.kind === 'poll' ? trigger.everyMs : trigger.safetyPollMs);
         }
@@ -302,7 +313,13 @@ export class Engine {
       flows,
     );
     for (const job of jobs) {
-      const task = this.run(job).finally(() => this.inFlight.delete(task));
+      // Its delivery outlived the lease and is still running here: that one records the outcome.
+      if (this.inFlightJobs.has(job.id)) continue;
+      this.inFlightJobs.add(job.id);
+      const task = this.run(job).finally(() => {
+        this.inFlight.delete(task);
+        this.inFlightJobs.delete(job.id);
+      });
       this.inFlight.add(task);
     }
     return jobs.length > 0;
@@ -367,12 +384,13 @@ export class Engine {
     }
   }
 
-  /** Posts a dead letter on its Odoo record, once. */
-  private async surface(flow: FlowConfig, deadLetterId: number): Promise<void> {
-    if (!flow.deadLetter.chatter) return;
-    const letter = await this.store.getDeadLetter(deadLetterId);
-    if (!letter || letter.surfacedAt !== undefined) return;
+  /** Posts a dead letter on its Odoo record, once. False when Odoo could not be reached. */
+  private async surface(flow: FlowConfig, deadLetterId: number): Promise<boolean> {
+    if (!flow.deadLetter.chatter || this.surfacing.has(deadLetterId)) return true;
+    this.surfacing.add(deadLetterId);
     try {
+      const letter = await this.store.getDeadLetter(deadLetterId);
+      if (!letter || letter.surfacedAt !== undefined) return true;
       await this.sources.get(flow.source.connection)!.sink.surfaceDeadLetter(
         flow.source.model,
         {
@@ -389,20 +407,37 @@ export class Engine {
         { activity: flow.deadLetter.activity, activityUser: flow.deadLetter.activityUser },
       );
       await this.store.markSurfaced(deadLetterId);
+      return true;
     } catch (err) {
+      const transient = !isFerryError(err) || err.retryable;
+      if (transient) this.surfaceBacklog = true;
       log().warn(
         { flow: flow.name, deadLetterId, err: redact((err as Error).message) },
-        'could not surface dead letter in Odoo; will retry at next start',
+        transient
+          ? 'could not surface dead letter in Odoo; will retry after the next poll'
+          : 'could not surface dead letter in Odoo; will retry at next start',
       );
+      return !transient;
+    } finally {
+      this.surfacing.delete(deadLetterId);
     }
   }
 
-  /** Dead letters not yet posted on their record (e.g. Odoo was down then). */
+  /**
+   * Dead letters not yet posted on their record (Odoo was down then), asked for as such so that
+   * surfaced ones never hide them. A round stops at the first failure to reach Odoo.
+   */
   private async surfacePending(): Promise<void> {
-    const letters = await this.store.listDeadLetters({ limit: 500 });
-    for (const letter of letters) {
-      const flow = this.config.flows.get(letter.flow);
-      if (flow && letter.surfacedAt === undefined) await this.surface(flow, letter.id);
+    this.surfaceBacklog = false;
+    try {
+      for (const flow of this.config.flows.values()) {
+        if (!flow.deadLetter.chatter) continue;
+        const letters = await this.store.listDeadLetters({ flow: flow.name, surfaced: false, limit: 500 });
+        for (const letter of letters) if (!(await this.surface(flow, letter.id))) return;
+      }
+    } catch (err) {
+      this.surfaceBacklog = true;
+      log().warn({ err: redact((err as Error).message) }, 'could not list dead letters to surface');
     }
   }
 }

@@ -1,17 +1,18 @@
 /**
  * Idempotency keys: one per business operation, stable across retries, restarts, cursor replays and
  * cutovers (the payload version is not part of it). Create-style flows key by record id alone; sync-style
- * flows add a hash of the data the flow reads, so a record goes again only when that data changed.
+ * flows add a hash of the data the flow reads (less what it writes back itself), so a record goes again
+ * only when that data changed.
  */
 import { createHash } from 'node:crypto';
 import type { FlowConfig } from '../config/compiled.js';
 import { FerryError } from '../errors.js';
-import { evaluate } from '../transform/render.js';
+import { evaluateExpression } from './expression-shortcuts.js';
 import type { SourceRecord } from './ports.js';
 
 export async function idempotencyKeyFor(flow: FlowConfig, source: SourceRecord): Promise<string> {
   if (flow.delivery.idempotencyKey) {
-    const key = await evaluate(
+    const key = await evaluateExpression(
       flow.delivery.idempotencyKey,
       source.record,
       { flow: flow.name },
@@ -29,7 +30,16 @@ export async function idempotencyKeyFor(flow: FlowConfig, source: SourceRecord):
     return `${flow.name}:${String(key)}`;
   }
   const base = `${flow.name}:${flow.source.model}:${source.id}`;
-  return flow.source.mode === 'create' ? base : `${base}:${contentHash(source.record)}`;
+  return flow.source.mode === 'create' ? base : `${base}:${contentHash(readData(flow, source.record))}`;
+}
+
+/**
+ * The record without the fields the flow writes back: Ferry's own write-back must never look like a
+ * change, or a flow that also reads such a field would deliver the record again after every delivery.
+ */
+function readData(flow: FlowConfig, record: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(record).some((field) => flow.writeBack.has(field))) return record;
+  return Object.fromEntries(Object.entries(record).filter(([field]) => !flow.writeBack.has(field)));
 }
 
 /** sha256 of the record's data with keys sorted, so field order never changes the key. */

@@ -7,8 +7,8 @@ import { log } from '../log/logger.js';
 import { redact } from '../log/redact.js';
 import type { Job, Store } from '../store/port.js';
 import { recordRef } from '../store/port.js';
-import { evaluate } from '../transform/render.js';
 import type { HttpResponse } from '../../connectors/http/types.js';
+import { evaluateExpression } from './expression-shortcuts.js';
 import type { RecordSink, WriteBackItem } from './ports.js';
 
 interface Pending {
@@ -47,7 +47,7 @@ export class WriteBackBatcher {
     const values: Record<string, unknown> = {};
     for (const [field, expression] of flow.writeBack) {
       try {
-        const value = await evaluate(expression, record, bindings, `write_back.${field}`);
+        const value = await evaluateExpression(expression, record, bindings, `write_back.${field}`);
         values[field] = value === undefined ? false : value;
       } catch (err) {
         log().warn(

@@ -23,7 +23,7 @@ import {
   type SeenRequest,
 } from './odoo-client-fixtures.js';
 
-const SAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/odoo-samples');
+const SAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/odoo-samples');
 const FILES = readdirSync(SAMPLES)
   .filter((f) => f.endsWith('.txt'))
   .sort();

@@ -1,13 +1,15 @@
 /** Shared helpers of the Odoo simulator tests: the captured samples and raw HTTP calls. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   startOdooSimulator,
   type OdooSimulator,
   type OdooSimulatorOptions,
 } from '../sandbox/odoo/simulator.js';
 
-const SAMPLES = process.env.ODOO_SAMPLES_DIR ?? '/work/shared/odoo-samples';
+// Captures of a real Odoo 18 server, kept with the tests (see fixtures/odoo-samples/README.md).
+const SAMPLES = fileURLToPath(new URL('./fixtures/odoo-samples', import.meta.url));
 
 export interface Sample {
   requestPath: string;

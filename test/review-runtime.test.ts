@@ -160,6 +160,56 @@ describe('review: delivery path', () => {
     expect(source.surfaced.map((n) => n.recordId)).toContain(1);
   });
 
+  it('stop() during a slow delivery lets it finish: delivered, written back, nothing left leased', async () => {
+    const { sim, store, source, engine } = await harness(flowText());
+    sim.setFaults([{ kind: 'latency', ms: 600, count: 1 }]);
+    source.push(order(1));
+    engine.start();
+    await until(() => sim.received.length === 1);
+    await engine.stop();
+    expect(await store.counts()).toMatchObject({ delivered: 1, leased: 0, queued: 0 });
+    expect(source.written.flatMap((w) => w.items.map((i) => i.recordId))).toEqual([1]);
+    expect(sim.effects().get('orders:sale.order:1')).toBe(1);
+  });
+
+  // Fails today: a 409 "still processing this key" costs an attempt (deliver.ts), so an endpoint
+  // slower than the timeout answers 409 to every retry until the attempts run out and the job is
+  // dead-lettered, while the first request goes on to take effect: a false failure on the record.
+  // That file belongs to another change; the fix is to reschedule a 409 without counting it.
+  it.fails('an operation still in progress at the endpoint is not dead-lettered', async () => {
+    const { sim, store, source, engine } = await harness(flowText(), { leaseMs: 10_000 });
+    sim.setFaults([{ kind: 'latency', ms: 4500, count: 1 }]); // longer than the 1s timeout below
+    const dir = project(flowText(), {
+      'contract.json': CONTRACT,
+      'connections.yaml': `${CONNECTIONS.replace('http://127.0.0.1:8080', sim.url)}timeout: 1s\n`,
+    });
+    engine.swap(loadConfig(dir, { env: { ODOO_API_KEY: 'k', THREEPL_TOKEN: 'review-token-1' } }));
+    source.push(order(1));
+    await engine.runOnce(3000);
+    await until(() => sim.effects().size > 0, 6000); // the first request takes effect in the end
+    expect(sim.effects().get('orders:sale.order:1')).toBe(1);
+    expect((await store.listDeadLetters()).map((l) => l.errorCode)).toEqual([]);
+  });
+
+  // Fails today: a sync key hashes every field read, so adding a field to a running flow sends again
+  // each record that is read again afterwards (any change, Ferry's own write-back included), though
+  // the data it was delivered with did not change. Needs the record's last delivered data at handoff.
+  it.fails('a field added to a sync flow does not send records again', async () => {
+    const { sim, source, engine } = await harness(flowText({ mode: 'sync' }));
+    source.push(order(1, 10));
+    await engine.runOnce(300);
+    expect(sim.received).toHaveLength(1);
+    const dir = project(flowText({ mode: 'sync' }).replace('[name, amount]', '[name, amount, note]'), {
+      'contract.json': CONTRACT,
+      'connections.yaml': CONNECTIONS.replace('http://127.0.0.1:8080', sim.url),
+    });
+    engine.swap(loadConfig(dir, { env: { ODOO_API_KEY: 'k', THREEPL_TOKEN: 'review-token-1' } }));
+    // Read again (its write_date moved), now with the new field.
+    source.push({ ...order(1, 10), record: { ...order(1, 10).record, note: false } });
+    await engine.runOnce(300);
+    expect(sim.received).toHaveLength(1);
+  });
+
   // Fails today: WriteBackBatcher (engine/runtime/write-back.ts) logs a failed write-back and drops it,
   // though the Odoo connector throws retryable failures expecting "the runtime retries the whole
   // write-back later". The shipment id then never reaches Odoo. That file belongs to another change.
@@ -184,12 +234,24 @@ describe('review: delivery path', () => {
   // expression fails rejects the whole page; the cursor never moves and every later record of the
   // flow waits forever, while the bad record is never dead-lettered. That file belongs to another change.
   it.fails('a record whose idempotency key cannot be computed is dead-lettered; the others go', async () => {
-    const { sim, store, source, engine } = await harness(flowText({ key: "'o:' & ref" }));
+    const { sim, store, source, engine } = await harness(flowText({ key: 'ref' }));
     const withRef = (id: number) => ({ ...order(id), record: { ...order(id).record, ref: `R${id}` } });
     source.push(withRef(1), order(2), withRef(3));
     await engine.runOnce(500);
     expect(sim.received).toHaveLength(2);
     expect(await store.counts()).toMatchObject({ delivered: 2, dead: 1 });
+  });
+
+  // Fails today: two records whose key expression gives the same value (here a field left empty:
+  // `'o:' & ref` is "o:" for both) share one key, and the second is skipped as already queued: never
+  // sent, never dead-lettered, nowhere to be seen. Detecting a key already held by another record id
+  // belongs in the handoff or the store's enqueue (another change's files).
+  it.fails('a record whose key collides with another record is not dropped silently', async () => {
+    const { sim, store, source, engine } = await harness(flowText({ key: "'o:' & ref" }));
+    source.push(order(1), order(2));
+    await engine.runOnce(500);
+    const counts = await store.counts();
+    expect(sim.received.length + counts.dead).toBe(2);
   });
 
   // Fails today: a sync key is flow + record + hash of the content, so a record that goes A → B → A

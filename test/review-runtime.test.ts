@@ -254,6 +254,24 @@ describe('review: delivery path', () => {
     expect(sim.received.length + counts.dead).toBe(2);
   });
 
+  // Fails today: a sync record's older state still waiting for its retry is sent after the newer
+  // state went through, so the receiver ends with stale data. An older queued job of the same record
+  // should be superseded by the newer one (store/handoff: another change's files).
+  it.fails(
+    'a sync record changed while its older state waits for a retry ends with the newer state',
+    async () => {
+      const { sim, source, engine } = await harness(flowText({ mode: 'sync' }));
+      sim.setFaults([{ kind: 'rate_limit', count: 1, retryAfterSeconds: 1 }]);
+      source.push(order(1, 10));
+      engine.start();
+      await until(() => sim.received.length === 1); // 10 refused for a second
+      source.push(order(1, 20)); // the record changed meanwhile
+      await until(() => sim.received.length === 3);
+      const accepted = sim.received.slice(1).map((r) => (JSON.parse(r.body) as { amount: number }).amount);
+      expect(accepted.at(-1)).toBe(20);
+    },
+  );
+
   // Fails today: a sync key is flow + record + hash of the content, so a record that goes A → B → A
   // finds A's key in the ledger and is skipped: the receiver keeps B while Odoo shows A. Fixing it
   // needs the last key of the record at handoff (handoff.ts and the store, another change's files).

@@ -172,6 +172,25 @@ describe('review: delivery path', () => {
     expect(sim.effects().get('orders:sale.order:1')).toBe(1);
   });
 
+  it('a reload that removes a flow lets its in-flight delivery finish and write back', async () => {
+    const { sim, store, source, engine } = await harness(flowText());
+    sim.setFaults([{ kind: 'latency', ms: 600, count: 1 }]);
+    source.push(order(1));
+    engine.start();
+    await until(() => sim.received.length === 1);
+    const dir = project(flowText().replace('name: orders', 'name: orders-next'), {
+      'contract.json': CONTRACT,
+      'connections.yaml': CONNECTIONS.replace('http://127.0.0.1:8080', sim.url),
+    });
+    engine.swap(loadConfig(dir, { env: { ODOO_API_KEY: 'k', THREEPL_TOKEN: 'review-token-1' } }));
+    expect(engine.currentConfig.flows.has('orders')).toBe(false);
+    await until(async () => (await store.counts('orders')).delivered === 1);
+    await engine.stop();
+    expect(await store.counts('orders')).toMatchObject({ delivered: 1, leased: 0, queued: 0 });
+    expect(sim.effects().get('orders:sale.order:1')).toBe(1);
+    expect(source.written.flatMap((w) => w.items.map((i) => i.recordId))).toContain(1);
+  });
+
   // Fails today: a 409 "still processing this key" costs an attempt (deliver.ts), so an endpoint
   // slower than the timeout answers 409 to every retry until the attempts run out and the job is
   // dead-lettered, while the first request goes on to take effect: a false failure on the record.

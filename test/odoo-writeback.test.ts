@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOdooClient, type OdooClient } from '../connectors/odoo/client/client.js';
-import { createOdooRecordSink } from '../connectors/odoo/connection.js';
+import { createOdooRecordSink, createOdooSourceConnection } from '../connectors/odoo/connection.js';
 import type { DeadLetterNotice, RecordSink } from '../engine/runtime/ports.js';
 import { fixedSecret } from '../engine/secrets/types.js';
 import { startOdooSimulator, type OdooSimulator } from '../sandbox/odoo/simulator.js';
@@ -57,6 +57,19 @@ describe('Odoo write-back', () => {
       rows.filter((row, i) => row.x_3pl_shipment_id === `SHP-${ids[i]}` && row.printed === true),
     ).toHaveLength(1000);
     expect(rows[999]?.x_integration_correlation_id).toBe(`corr-${ids[999]}`);
+  });
+
+  it('writes a many2one that differs per record by database id, not by name', async () => {
+    const ids = createPickings(3);
+    const partners = sim.db.search('res.partner', [], { limit: 3 });
+    const withCatalog = createOdooSourceConnection(client).sink;
+    const { failed } = await withCatalog.writeBack(
+      'stock.picking',
+      ids.map((id, i) => ({ recordId: id, values: { partner_id: partners[i]! } })),
+    );
+    expect(failed).toEqual([]);
+    const rows = sim.db.read('stock.picking', ids, ['partner_id']);
+    expect(rows.map((r) => (Array.isArray(r.partner_id) ? r.partner_id[0] : r.partner_id))).toEqual(partners);
   });
 
   it('still writes the other rows of a batch with one bad row, and reports the bad one', async () => {

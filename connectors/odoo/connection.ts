@@ -10,9 +10,9 @@ import { FieldCatalog } from './fields.js';
 import { createOdooFlowSource } from './source.js';
 import { writeBack } from './write-back.js';
 
-export function createOdooRecordSink(client: OdooClient): RecordSink {
+export function createOdooRecordSink(client: OdooClient, catalog?: FieldCatalog): RecordSink {
   return {
-    writeBack: (model, items) => writeBack(client, model, items),
+    writeBack: (model, items) => writeBack(client, model, items, catalog),
     surfaceDeadLetter: (model, notice, options) => surfaceDeadLetter(client, model, notice, options),
   };
 }
@@ -29,7 +29,7 @@ export function createOdooSourceConnection(client: OdooClient): OdooSourceConnec
     client,
     catalog,
     flowSource: (flow: FlowConfig) => createOdooFlowSource(client, flow, catalog),
-    sink: createOdooRecordSink(client),
+    sink: createOdooRecordSink(client, catalog),
     close: () => client.close(),
   };
 }

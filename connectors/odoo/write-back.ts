@@ -9,6 +9,7 @@ import { FerryError, isFerryError } from '../../engine/errors.js';
 import { log } from '../../engine/log/logger.js';
 import type { WriteBackItem } from '../../engine/runtime/ports.js';
 import type { OdooClient } from './client/client.js';
+import type { FieldCatalog } from './fields.js';
 
 /** Rows per `write`/`load` call: large enough to amortise a call, small enough for one request. */
 export const WRITE_BACK_BATCH = 500;
@@ -22,13 +23,14 @@ export async function writeBack(
   client: OdooClient,
   model: string,
   items: readonly WriteBackItem[],
+  catalog?: FieldCatalog,
 ): Promise<{ failed: WriteBackFailure[] }> {
   const merged = mergeByRecord(items);
   const failed: WriteBackFailure[] = [];
   for (let start = 0; start < merged.length; start += WRITE_BACK_BATCH) {
     const batch = merged.slice(start, start + WRITE_BACK_BATCH);
     try {
-      await writeBatch(client, model, batch);
+      await writeBatch(client, model, batch, catalog);
     } catch (err) {
       // Odoo down: the runtime retries the whole write-back later (writing the same values is harmless).
       if (!isFerryError(err) || err.retryable) throw err;
@@ -56,7 +58,12 @@ function mergeByRecord(items: readonly WriteBackItem[]): WriteBackItem[] {
   return [...byRecord].map(([recordId, values]) => ({ recordId, values }));
 }
 
-async function writeBatch(client: OdooClient, model: string, batch: readonly WriteBackItem[]): Promise<void> {
+async function writeBatch(
+  client: OdooClient,
+  model: string,
+  batch: readonly WriteBackItem[],
+  catalog?: FieldCatalog,
+): Promise<void> {
   const { shared, differing } = splitShared(batch);
   if (Object.keys(shared).length > 0) {
     await client.write(
@@ -70,7 +77,7 @@ async function writeBatch(client: OdooClient, model: string, batch: readonly Wri
     String(item.recordId),
     ...differing.map((f) => loadCell(item.values[f])),
   ]);
-  const result = await client.load(model, ['.id', ...differing], rows);
+  const result = await client.load(model, ['.id', ...(await loadColumns(model, differing, catalog))], rows);
   const errors = result.messages.filter((message) => message.type === 'error');
   if (result.ids.length === 0 || errors.length > 0) {
     const reasons = errors.map((message) => message.message).join('; ') || 'it wrote nothing';
@@ -78,6 +85,15 @@ async function writeBatch(client: OdooClient, model: string, batch: readonly Wri
       context: { model, method: 'load', records: batch.length },
     });
   }
+}
+
+/**
+ * `load` reads a plain many2one column as a record's display name; a database id goes in the
+ * `<field>/.id` column.
+ */
+async function loadColumns(model: string, fields: string[], catalog?: FieldCatalog): Promise<string[]> {
+  const known = catalog ? await catalog.fields(model) : undefined;
+  return fields.map((field) => (known?.get(field)?.type === 'many2one' ? `${field}/.id` : field));
 }
 
 /** Fields whose value is the same on every item go in one `write`; the others differ per record. */

@@ -63,11 +63,15 @@ describe('Odoo write-back', () => {
     const ids = createPickings(3);
     const partners = sim.db.search('res.partner', [], { limit: 3 });
     const withCatalog = createOdooSourceConnection(client).sink;
+    sim.resetCalls();
     const { failed } = await withCatalog.writeBack(
       'stock.picking',
       ids.map((id, i) => ({ recordId: id, values: { partner_id: partners[i]! } })),
     );
     expect(failed).toEqual([]);
+    // One load took them all: no fallback to a write per record.
+    expect(sim.calls.of('stock.picking', 'load')).toBe(1);
+    expect(sim.calls.of('stock.picking', 'write')).toBe(0);
     const rows = sim.db.read('stock.picking', ids, ['partner_id']);
     expect(rows.map((r) => (Array.isArray(r.partner_id) ? r.partner_id[0] : r.partner_id))).toEqual(partners);
   });

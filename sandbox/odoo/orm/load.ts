@@ -57,7 +57,7 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
 }
 
 function parseColumn(env: Env, model: string, path: string): Column {
-  const normalised = path.replace(/:id$/, '/id').replace(/\.id$/, '/.id');
+  const normalised = path.replace(/:id$/, '/id').replace(/(^|[^/])\.id$/, '$1/.id');
   if (normalised === '/.id' || path === '.id') return { path, sub: '.id' };
   if (normalised === 'id') return { path, sub: 'id' };
   const [name = '', sub = '', ...deeper] = normalised.split('/');

@@ -111,6 +111,10 @@ export const CATALOGUE = {
   },
 
   // Runtime and store
+  FERRY_KEY_COLLISION: {
+    summary: 'Two records produced the same idempotency key; the later one is kept as a dead letter.',
+    retryable: false,
+  },
   FERRY_UNKNOWN_FLOW: { summary: 'A command names a flow that is not defined.', retryable: false },
   FERRY_FLOW_PAUSED: {
     summary: 'A flow was paused after repeated authentication failures.',

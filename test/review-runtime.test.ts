@@ -210,10 +210,7 @@ describe('review: delivery path', () => {
     expect((await store.listDeadLetters()).map((l) => l.errorCode)).toEqual([]);
   });
 
-  // Fails today: a sync key hashes every field read, so adding a field to a running flow sends again
-  // each record that is read again afterwards (any change, Ferry's own write-back included), though
-  // the data it was delivered with did not change. Needs the record's last delivered data at handoff.
-  it.fails('a field added to a sync flow does not send records again', async () => {
+  it('a field added to a sync flow does not send records again', async () => {
     const { sim, source, engine } = await harness(flowText({ mode: 'sync' }));
     source.push(order(1, 10));
     await engine.runOnce(300);
@@ -229,9 +226,6 @@ describe('review: delivery path', () => {
     expect(sim.received).toHaveLength(1);
   });
 
-  // Fails today: WriteBackBatcher (engine/runtime/write-back.ts) logs a failed write-back and drops it,
-  // though the Odoo connector throws retryable failures expecting "the runtime retries the whole
-  // write-back later". The shipment id then never reaches Odoo. That file belongs to another change.
   it('a write-back that meets an Odoo outage is written once Odoo is back', async () => {
     const { source, engine } = await harness(flowText());
     let odooDown = true;
@@ -249,10 +243,7 @@ describe('review: delivery path', () => {
     expect(source.written.flatMap((w) => w.items.map((i) => i.recordId))).toEqual([1]);
   });
 
-  // Fails today: handoff.ts computes every key of a page in one Promise.all, so one record whose key
-  // expression fails rejects the whole page; the cursor never moves and every later record of the
-  // flow waits forever, while the bad record is never dead-lettered. That file belongs to another change.
-  it.fails('a record whose idempotency key cannot be computed is dead-lettered; the others go', async () => {
+  it('a record whose idempotency key cannot be computed is dead-lettered; the others go', async () => {
     const { sim, store, source, engine } = await harness(flowText({ key: 'ref' }));
     const withRef = (id: number) => ({ ...order(id), record: { ...order(id).record, ref: `R${id}` } });
     source.push(withRef(1), order(2), withRef(3));
@@ -261,11 +252,7 @@ describe('review: delivery path', () => {
     expect(await store.counts()).toMatchObject({ delivered: 2, dead: 1 });
   });
 
-  // Fails today: two records whose key expression gives the same value (here a field left empty:
-  // `'o:' & ref` is "o:" for both) share one key, and the second is skipped as already queued: never
-  // sent, never dead-lettered, nowhere to be seen. Detecting a key already held by another record id
-  // belongs in the handoff or the store's enqueue (another change's files).
-  it.fails('a record whose key collides with another record is not dropped silently', async () => {
+  it('a record whose key collides with another record is not dropped silently', async () => {
     const { sim, store, source, engine } = await harness(flowText({ key: "'o:' & ref" }));
     source.push(order(1), order(2));
     await engine.runOnce(500);
@@ -273,28 +260,19 @@ describe('review: delivery path', () => {
     expect(sim.received.length + counts.dead).toBe(2);
   });
 
-  // Fails today: a sync record's older state still waiting for its retry is sent after the newer
-  // state went through, so the receiver ends with stale data. An older queued job of the same record
-  // should be superseded by the newer one (store/handoff: another change's files).
-  it.fails(
-    'a sync record changed while its older state waits for a retry ends with the newer state',
-    async () => {
-      const { sim, source, engine } = await harness(flowText({ mode: 'sync' }));
-      sim.setFaults([{ kind: 'rate_limit', count: 1, retryAfterSeconds: 1 }]);
-      source.push(order(1, 10));
-      engine.start();
-      await until(() => sim.received.length === 1); // 10 refused for a second
-      source.push(order(1, 20)); // the record changed meanwhile
-      await until(() => sim.received.length === 3);
-      const accepted = sim.received.slice(1).map((r) => (JSON.parse(r.body) as { amount: number }).amount);
-      expect(accepted.at(-1)).toBe(20);
-    },
-  );
+  it('a sync record changed while its older state waits for a retry ends with the newer state', async () => {
+    const { sim, source, engine } = await harness(flowText({ mode: 'sync' }));
+    sim.setFaults([{ kind: 'rate_limit', count: 1, retryAfterSeconds: 1 }]);
+    source.push(order(1, 10));
+    engine.start();
+    await until(() => sim.received.length === 1); // 10 refused for a second
+    source.push(order(1, 20)); // the record changed meanwhile
+    await until(() => sim.received.length === 3);
+    const accepted = sim.received.slice(1).map((r) => (JSON.parse(r.body) as { amount: number }).amount);
+    expect(accepted.at(-1)).toBe(20);
+  });
 
-  // Fails today: a sync key is flow + record + hash of the content, so a record that goes A → B → A
-  // finds A's key in the ledger and is skipped: the receiver keeps B while Odoo shows A. Fixing it
-  // needs the last key of the record at handoff (handoff.ts and the store, another change's files).
-  it.fails('a sync record that changes back to an earlier state is delivered again', async () => {
+  it('a sync record that changes back to an earlier state is delivered again', async () => {
     const { sim, source, engine } = await harness(flowText({ mode: 'sync' }));
     source.push(order(1, 10));
     await engine.runOnce(300);

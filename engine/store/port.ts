@@ -37,7 +37,10 @@ export interface NewJob {
   recordId: number;
   /** The record's business name (e.g. `WH/OUT/00042`), for `ferry trace <name>`. */
   recordName?: string;
-  /** Stable per business operation; a key already queued, delivered or dead is never enqueued again. */
+  /**
+   * Stable per business operation; a key already queued, delivered or dead is never enqueued again.
+   * A key already held by another record is a collision: the newcomer becomes a dead letter.
+   */
   idempotencyKey: string;
   /** Time-ordered ID of this delivery (UUIDv7). */
   correlationId: string;
@@ -45,6 +48,19 @@ export interface NewJob {
   source: string;
   /** Epoch ms before which the job is not leased. Default: now. */
   notBefore?: number;
+  /**
+   * Sync flows: the hash of each field read. Stored as the record's latest state; the job supersedes
+   * older queued jobs of the same record, so an older state is never sent after a newer one.
+   */
+  sync?: { fields: Record<string, string> };
+  /** The record could not be made a job (e.g. its key expression failed): kept as a dead letter. */
+  failure?: ErrorRecord;
+}
+
+/** The latest state of a record handed over by a sync flow. */
+export interface SyncState {
+  idempotencyKey: string;
+  fields: Record<string, string>;
 }
 
 /** One delivery of one source record by one flow. */
@@ -258,6 +274,8 @@ export interface Store {
   setCursor(flow: string, value: string): Promise<void>;
   /** Enqueues and advances the cursor in one transaction: the cursor moves only once the records are safe. */
   enqueueAndSetCursor(flow: string, jobs: NewJob[], cursor: string, now?: number): Promise<EnqueueResult>;
+  /** The latest states sync flows handed over for these records. */
+  syncStates(flow: string, recordIds: number[]): Promise<Map<number, SyncState>>;
 
   // Dead letters.
   /** Open dead letters, newest first. */

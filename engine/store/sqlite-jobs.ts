@@ -16,6 +16,8 @@ import {
   type NewJob,
   type RetryLater,
   type StatusCounts,
+  type SyncState,
+  type ErrorRecord,
 } from './port.js';
 import type { SqliteEventLog } from './sqlite-events.js';
 import { cleanText, errorJson, toJob, toLedgerEntry, type JobRow, type LedgerRow } from './sqlite-rows.js';
@@ -35,10 +37,34 @@ export class SqliteJobs {
       get: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       insert: db.prepare(
         `INSERT INTO jobs (flow, model, record_id, record_name, idempotency_key, correlation_id, status,
-           not_before, source, created_at, updated_at)
+           not_before, source, sync, created_at, updated_at)
          VALUES (@flow, @model, @recordId, @recordName, @idempotencyKey, @correlationId, 'queued',
-           @notBefore, @source, @now, @now)
+           @notBefore, @source, @sync, @now, @now)
          ON CONFLICT (idempotency_key) DO NOTHING`,
+      ),
+      keyHolder: db.prepare<[string], { flow: string; model: string; record_id: number }>(
+        'SELECT flow, model, record_id FROM jobs WHERE idempotency_key = ?',
+      ),
+      supersede: db.prepare<[Record<string, unknown>], JobRow>(
+        `UPDATE jobs SET status = 'cancelled', ${CLEAR_LEASE}, updated_at = @now
+         WHERE flow = @flow AND record_id = @recordId AND sync = 1 AND status = 'queued'
+         RETURNING *`,
+      ),
+      newerState: db.prepare<[number], { id: number }>(
+        `SELECT n.id FROM jobs j JOIN jobs n ON n.flow = j.flow AND n.record_id = j.record_id AND n.id > j.id
+         WHERE j.id = ? AND j.sync = 1 AND n.sync = 1 AND n.status <> 'cancelled' LIMIT 1`,
+      ),
+      syncStates: db.prepare<
+        [string, string],
+        { record_id: number; idempotency_key: string; fields: string }
+      >(
+        `SELECT record_id, idempotency_key, fields FROM sync_state
+         WHERE flow = ? AND record_id IN (SELECT value FROM json_each(?))`,
+      ),
+      saveSyncState: db.prepare(
+        `INSERT INTO sync_state (flow, record_id, idempotency_key, fields) VALUES (?, ?, ?, ?)
+         ON CONFLICT (flow, record_id) DO UPDATE SET idempotency_key = excluded.idempotency_key,
+           fields = excluded.fields`,
       ),
       lease: db.prepare<[Record<string, unknown>], JobRow>(
         // Each side walks its own index and stops at the limit, so a large backlog is never sorted.
@@ -119,18 +145,90 @@ export class SqliteJobs {
   enqueue(jobs: NewJob[], now: number): EnqueueResult {
     let added = 0;
     for (const job of jobs) {
-      if (this.s.ledgerGet.get(job.idempotencyKey)) continue;
-      const inserted = this.s.insert.run({
-        ...job,
-        recordName: job.recordName ?? null,
-        notBefore: job.notBefore ?? now,
-        now,
-      });
-      if (inserted.changes === 0) continue;
-      added++;
-      this.events.appendFor(job, { kind: 'queued', at: now });
+      const holder = this.keyHolder(job.idempotencyKey);
+      if (holder && holder.flow === job.flow && holder.recordId === job.recordId) continue; // done or under way
+      let inserted: number | undefined;
+      if (holder) {
+        // Another record already holds this key: keep the newcomer visible instead of dropping it.
+        inserted = this.insertDead(
+          { ...job, idempotencyKey: `${job.idempotencyKey}#collision:${job.model}/${job.recordId}` },
+          {
+            code: 'FERRY_KEY_COLLISION',
+            message: `idempotency key "${job.idempotencyKey}" is already used by ${holder.model}/${holder.recordId}`,
+          },
+          now,
+        );
+      } else if (job.failure) {
+        inserted = this.insertDead(job, job.failure, now);
+      } else {
+        if (job.sync) this.supersedeOlder(job, now);
+        inserted = this.insert(job, now);
+        if (inserted !== undefined && job.sync) {
+          this.s.saveSyncState.run(
+            job.flow,
+            job.recordId,
+            job.idempotencyKey,
+            JSON.stringify(job.sync.fields),
+          );
+        }
+      }
+      if (inserted !== undefined) added++;
     }
     return { added, skipped: jobs.length - added };
+  }
+
+  syncStates(flow: string, recordIds: number[]): Map<number, SyncState> {
+    const rows = this.s.syncStates.all(flow, JSON.stringify(recordIds));
+    return new Map(
+      rows.map((r) => [
+        r.record_id,
+        { idempotencyKey: r.idempotency_key, fields: JSON.parse(r.fields) as Record<string, string> },
+      ]),
+    );
+  }
+
+  /** Who holds a key: a job, or (should jobs ever be pruned) the ledger. */
+  private keyHolder(key: string): { flow: string; model: string; recordId: number } | undefined {
+    const job = this.s.keyHolder.get(key);
+    if (job) return { flow: job.flow, model: job.model, recordId: job.record_id };
+    const done = this.s.ledgerGet.get(key);
+    return done ? { flow: done.flow, model: done.model, recordId: done.record_id } : undefined;
+  }
+
+  private insert(job: NewJob, now: number): number | undefined {
+    const result = this.s.insert.run({
+      flow: job.flow,
+      model: job.model,
+      recordId: job.recordId,
+      recordName: job.recordName ?? null,
+      idempotencyKey: job.idempotencyKey,
+      correlationId: job.correlationId,
+      source: job.source,
+      notBefore: job.notBefore ?? now,
+      sync: job.sync ? 1 : 0,
+      now,
+    });
+    if (result.changes === 0) return undefined;
+    this.events.appendFor(job, { kind: 'queued', at: now });
+    return Number(result.lastInsertRowid);
+  }
+
+  /** A job that is a dead letter from the start, with what stopped it. */
+  private insertDead(job: NewJob, error: ErrorRecord, now: number): number | undefined {
+    const id = this.insert(job, now);
+    if (id !== undefined) this.deadLetter(id, { error, attempts: 0 }, now);
+    return id;
+  }
+
+  /** A newer state of a record makes its older queued states moot: they are cancelled, never sent. */
+  private supersedeOlder(job: NewJob, now: number): void {
+    for (const row of this.s.supersede.all({ flow: job.flow, recordId: job.recordId, now })) {
+      this.events.appendFor(toJob(row), {
+        kind: 'cancelled',
+        message: 'superseded by a newer state of the record',
+        at: now,
+      });
+    }
   }
 
   lease(owner: string, limit: number, leaseMs: number, now: number, flows: string[] | undefined): Job[] {
@@ -163,6 +261,18 @@ export class SqliteJobs {
   }
 
   retryLater(jobId: number, retry: RetryLater, now: number): void {
+    if (this.s.newerState.get(jobId)) {
+      // A newer state of this record is queued or sent: retrying this older one would overwrite it.
+      const cancelled = this.s.cancel.all(now, JSON.stringify([jobId]));
+      for (const row of cancelled) {
+        this.events.appendFor(toJob(row), {
+          kind: 'cancelled',
+          message: 'superseded by a newer state of the record',
+          at: now,
+        });
+      }
+      return;
+    }
     const error = errorJson(retry.error);
     const changed = this.s.retry.run(retry.notBefore, retry.attempts, error, now, jobId).changes;
     const job = this.require(jobId);

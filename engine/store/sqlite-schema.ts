@@ -102,6 +102,20 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_correlation ON events (correlation_id, at);
   CREATE INDEX events_record_name ON events (record_name) WHERE record_name IS NOT NULL;
   `,
+  // 2: sync flows. The latest state handed over per record (field hashes and its key), so a record
+  // goes again only when a field both the old and the new flow read has changed; jobs know whether a
+  // newer state of their record supersedes them.
+  `
+  ALTER TABLE jobs ADD COLUMN sync INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX jobs_record ON jobs (flow, record_id);
+  CREATE TABLE sync_state (
+    flow            TEXT NOT NULL,
+    record_id       INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    fields          TEXT NOT NULL,
+    PRIMARY KEY (flow, record_id)
+  );
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -29,6 +29,7 @@ import type {
   StatusCounts,
   Store,
   StoredEvent,
+  SyncState,
 } from './port.js';
 import { SqliteDeadLetters } from './sqlite-dead-letters.js';
 import { SqliteEventLog } from './sqlite-events.js';
@@ -148,6 +149,10 @@ export class SqliteStore implements Store {
 
   ledgerHas(keys: string[]): Promise<Set<string>> {
     return this.queue.run(() => this.jobs.ledgerHas(keys));
+  }
+
+  syncStates(flow: string, recordIds: number[]): Promise<Map<number, SyncState>> {
+    return this.queue.run(() => this.jobs.syncStates(flow, recordIds));
   }
 
   getCursor(flow: string): Promise<string | undefined> {

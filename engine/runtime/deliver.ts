@@ -11,10 +11,10 @@ import { traceparentFor } from '../log/correlation.js';
 import { bodyExcerpt } from '../reliability/classify.js';
 import { nextDelayMs } from '../reliability/retry-policy.js';
 import { effectiveKey, recordRef, type ErrorRecord, type Job, type Store } from '../store/port.js';
-import { render } from '../transform/render.js';
 import { formatViolations } from '../transform/contract.js';
 import type { HttpResponse, HttpTarget } from '../../connectors/http/types.js';
 import { chooseVersion } from './versions.js';
+import { renderHere, type Renderer } from './render-thread.js';
 import { shadowRecord, type ShadowReport } from './shadow.js';
 
 export type AttemptResult =
@@ -30,6 +30,8 @@ export interface DeliveryContext {
   now?: () => number;
   /** Where shadow renders are counted; without it no shadow version is rendered. */
   shadow?: ShadowReport;
+  /** Where payloads are rendered (the engine's render thread). @default on the calling thread */
+  render?: Renderer;
 }
 
 export function deliver(ctx: DeliveryContext, job: Job): Promise<AttemptResult> {
@@ -54,20 +56,20 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
   let version = job.version;
   let body = job.payload;
   if (body === undefined) {
+    const renderer = ctx.render ?? renderHere;
     const chosen = chooseVersion(flow, job.recordId);
     version = chosen.name;
-    const record: unknown = JSON.parse(job.source);
     // One `now` for the active and the shadow render, so `$now` never shows up as a difference.
     const bindings = { flow: flow.name, correlationId: job.correlationId, now: new Date().toISOString() };
     let rendered;
     try {
-      rendered = await render(chosen, record, bindings);
+      rendered = await renderer(chosen, job.source, bindings);
     } catch (err) {
       return deadLetter(ctx, job, attempt, asFerryError(err, context), { version });
     }
     if (ctx.shadow && flow.payload.shadow !== undefined)
-      await shadowRecord(ctx.shadow, flow, rendered, record, bindings);
-    const payload = rendered.payload === undefined ? undefined : JSON.stringify(rendered.payload);
+      await shadowRecord(ctx.shadow, flow, rendered, job.source, bindings, renderer);
+    const payload = rendered.json;
     if (rendered.violations.length > 0) {
       const error = new FerryError(
         'FERRY_CONTRACT',

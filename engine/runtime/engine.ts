@@ -19,6 +19,7 @@ import { handoffFor, jobsFor, type HandoffStats } from './handoff.js';
 import type { FlowSource, SourceConnection } from './ports.js';
 import { WriteBackBatcher } from './write-back.js';
 import { ShadowReport } from './shadow.js';
+import { RenderThread } from './render-thread.js';
 
 export interface EngineOptions {
   store: Store;
@@ -73,6 +74,8 @@ export class Engine {
   readonly handoffStats: HandoffStats = { added: 0, skipped: 0 };
   /** What shadow versions would have sent differently, per flow. */
   readonly shadowReport = new ShadowReport();
+  /** Payload transforms run here, beside the main thread (started on the first render). */
+  private readonly renderThread = new RenderThread();
 
   constructor(
     config: CompiledConfig,
@@ -188,6 +191,7 @@ export class Engine {
     await this.loop;
     await Promise.allSettled(this.polling.values());
     await Promise.allSettled(this.inFlight);
+    await this.renderThread.close();
     await this.writeBack.flush();
     await this.store.releaseLeases(this.owner);
     await Promise.allSettled([...this.targets.values()].map((t) => t.close()));
@@ -340,7 +344,7 @@ export class Engine {
     let result: AttemptResult;
     try {
       result = await deliver(
-        { flow, target, store: this.store, shadow: this.shadowReport },
+        { flow, target, store: this.store, shadow: this.shadowReport, render: this.renderThread.render },
         await this.withFreshSource(job),
       );
     } catch (err) {

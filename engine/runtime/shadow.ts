@@ -7,9 +7,10 @@
 import type { CompiledVersion, FlowConfig } from '../config/compiled.js';
 import type { ContractViolation } from '../transform/contract.js';
 import { diffJson, type Difference } from '../transform/diff.js';
-import { render, type RenderBindings } from '../transform/render.js';
+import { render, type RenderBindings, type Rendered } from '../transform/render.js';
 import { log } from '../log/logger.js';
 import { redact } from '../log/redact.js';
+import type { Renderer } from './render-thread.js';
 
 /** One version's rendering of one record: a payload and its contract failures, or the transform error. */
 export interface VersionRender {
@@ -27,13 +28,17 @@ export interface VersionComparison {
 }
 
 /** Renders a record with a version without ever throwing: a transform error becomes `error`. */
-export async function renderVersion(
+export function renderVersion(
   version: CompiledVersion,
   record: unknown,
   bindings: RenderBindings,
 ): Promise<VersionRender> {
+  return settled(version, () => render(version, record, bindings));
+}
+
+async function settled(version: CompiledVersion, run: () => Promise<Rendered>): Promise<VersionRender> {
   try {
-    const rendered = await render(version, record, bindings);
+    const rendered = await run();
     return { version: version.name, payload: rendered.payload, violations: rendered.violations };
   } catch (err) {
     return { version: version.name, payload: undefined, violations: [], error: (err as Error).message };
@@ -116,21 +121,23 @@ export class ShadowReport {
 }
 
 /**
- * Renders the flow's shadow version for a record whose active payload was just rendered, and records
- * what differs. Called inside the delivery's log context, so lines carry flow, record and correlation ID.
+ * Renders the flow's shadow version for a record (`source`, its stored JSON) whose active payload was
+ * just rendered, and records what differs. Called inside the delivery's log context, so lines carry
+ * flow, record and correlation ID.
  */
 export async function shadowRecord(
   report: ShadowReport,
   flow: FlowConfig,
   active: { version: string; payload: unknown },
-  record: unknown,
+  source: string,
   bindings: RenderBindings,
+  renderer: Renderer,
 ): Promise<void> {
   const shadowName = flow.payload.shadow;
   const shadow = shadowName === undefined ? undefined : flow.payload.versions.get(shadowName);
   if (!shadow || shadow.name === active.version) return;
   try {
-    const right = await renderVersion(shadow, record, bindings);
+    const right = await settled(shadow, () => renderer(shadow, source, bindings));
     const differences = right.error ? [] : diffJson(active.payload, right.payload);
     const left: VersionRender = { version: active.version, payload: active.payload, violations: [] };
     report.add(flow.name, { left, right, differences });

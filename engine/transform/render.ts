@@ -18,7 +18,16 @@ export interface RenderBindings {
 export interface Rendered {
   version: string;
   payload: unknown;
+  /** The payload as JSON text, the exact bytes to send; undefined when the transform produced nothing. */
+  json: string | undefined;
   violations: ContractViolation[];
+}
+
+/** What JSONata reports about a failed evaluation (also as it crosses from a render thread). */
+export interface TransformFailure {
+  message?: string;
+  code?: string;
+  position?: number;
 }
 
 export async function evaluate(
@@ -27,14 +36,38 @@ export async function evaluate(
   bindings: Record<string, unknown>,
   what: string,
 ): Promise<unknown> {
+  const json = await evaluateJson(expression, input, bindings, what);
+  return json === undefined ? undefined : (JSON.parse(json) as unknown);
+}
+
+/** An expression's result as JSON text (see `payloadJson`). */
+export async function evaluateJson(
+  expression: Expression,
+  input: unknown,
+  bindings: Record<string, unknown>,
+  what: string,
+): Promise<string | undefined> {
+  let value: unknown;
   try {
-    return normalise(await expression.evaluate(input, bindings));
+    value = await expression.evaluate(input, bindings);
   } catch (err) {
-    const { message, code, position } = err as { message?: string; code?: string; position?: number };
-    throw new FerryError('FERRY_TRANSFORM', `${what}: ${message ?? String(err)}`, {
-      context: { jsonataCode: code, position },
-    });
+    throw transformError(what, err as TransformFailure);
   }
+  return payloadJson(value);
+}
+
+/**
+ * JSONata marks arrays with sequence flags and may return undefined members; the text is plain JSON,
+ * produced once and sent as it is.
+ */
+export function payloadJson(value: unknown): string | undefined {
+  return value === undefined ? undefined : JSON.stringify(value);
+}
+
+export function transformError(what: string, failure: TransformFailure): FerryError {
+  return new FerryError('FERRY_TRANSFORM', `${what}: ${failure.message ?? String(failure)}`, {
+    context: { jsonataCode: failure.code, position: failure.position },
+  });
 }
 
 export async function render(
@@ -42,28 +75,40 @@ export async function render(
   record: unknown,
   bindings: RenderBindings,
 ): Promise<Rendered> {
-  const payload = await evaluate(
+  const json = await evaluateJson(
     version.transform,
     record,
-    {
-      flow: bindings.flow,
-      version: version.name,
-      correlation_id: bindings.correlationId ?? null,
-      now: bindings.now ?? new Date().toISOString(),
-    },
-    `transform ${version.name}`,
+    transformBindings(version.name, bindings),
+    transformWhat(version.name),
   );
-  if (payload === undefined) {
+  return checkRendered(version, json);
+}
+
+/** The variables a payload transform sees. */
+export function transformBindings(version: string, bindings: RenderBindings): Record<string, unknown> {
+  return {
+    flow: bindings.flow,
+    version,
+    correlation_id: bindings.correlationId ?? null,
+    now: bindings.now ?? new Date().toISOString(),
+  };
+}
+
+/** How a transform's errors name it. */
+export function transformWhat(version: string): string {
+  return `transform ${version}`;
+}
+
+/** A transform's JSON text as a rendered payload, checked against the version's contract. */
+export function checkRendered(version: CompiledVersion, json: string | undefined): Rendered {
+  if (json === undefined) {
     return {
       version: version.name,
-      payload,
+      payload: undefined,
+      json,
       violations: [{ pointer: '/', message: 'the transform produced nothing' }],
     };
   }
-  return { version: version.name, payload, violations: version.contract(payload) };
-}
-
-/** JSONata marks arrays with sequence flags and may return undefined members; keep plain JSON. */
-function normalise(value: unknown): unknown {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+  const payload = JSON.parse(json) as unknown;
+  return { version: version.name, payload, json, violations: version.contract(payload) };
 }

@@ -232,7 +232,7 @@ export class Engine {
     const source = this.flowSources.get(flowName);
     if (!flow || !source) return;
     const records = await source.readRecords(ids);
-    const result = await this.store.enqueue(await jobsFor(flow, records));
+    const result = await this.store.enqueue(await jobsFor(this.store, flow, records));
     this.handoffStats.added += result.added;
     this.handoffStats.skipped += result.skipped;
     if (result.added > 0) this.wake?.();

@@ -191,11 +191,7 @@ describe('review: delivery path', () => {
     expect(source.written.flatMap((w) => w.items.map((i) => i.recordId))).toContain(1);
   });
 
-  // Fails today: a 409 "still processing this key" costs an attempt (deliver.ts), so an endpoint
-  // slower than the timeout answers 409 to every retry until the attempts run out and the job is
-  // dead-lettered, while the first request goes on to take effect: a false failure on the record.
-  // That file belongs to another change; the fix is to reschedule a 409 without counting it.
-  it.fails('an operation still in progress at the endpoint is not dead-lettered', async () => {
+  it('an operation still in progress at the endpoint is not dead-lettered', async () => {
     const { sim, store, source, engine } = await harness(flowText(), { leaseMs: 10_000 });
     sim.setFaults([{ kind: 'latency', ms: 4500, count: 1 }]); // longer than the 1s timeout below
     const dir = project(flowText(), {

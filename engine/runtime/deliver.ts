@@ -151,6 +151,14 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
       return { kind: 'unauthorized', error };
     }
     const retry = flow.delivery.retry;
+    if (error.code === 'FERRY_HTTP_IN_PROGRESS' && now() - job.createdAt < retry.maxRetryAfterMs) {
+      // The endpoint is still working on this key (our earlier request, e.g. one that timed out): wait
+      // as told without spending an attempt, bounded by how long the flow waits for a Retry-After.
+      const wait = Math.min(nextDelayMs(retry, 1, error), retry.maxRetryAfterMs);
+      const notBefore = now() + wait;
+      await store.retryLater(job.id, { notBefore, error: toRecord(error), attempts: job.attempts });
+      return { kind: 'retry', error, notBefore };
+    }
     if (error.retryable && attempt < retry.attempts) {
       const wait = Math.min(nextDelayMs(retry, attempt, error), retry.maxRetryAfterMs);
       const notBefore = now() + wait;

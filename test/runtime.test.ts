@@ -11,6 +11,7 @@ import { ConnectorRegistry } from '../connectors/registry.js';
 import { httpTargetFactory } from '../connectors/http/factory.js';
 import { startThreePlSimulator, type ThreePlSimulator } from '../sandbox/threepl/simulator.js';
 import { FedSource } from './helpers/fed-source.js';
+import { FerryError } from '../engine/errors.js';
 import { CONNECTIONS, project } from './helpers/project.js';
 
 const FLOW = `kind: Flow
@@ -164,5 +165,17 @@ describe('delivery runtime', () => {
     expect(await store.listDeadLetters()).toEqual([]);
     expect((await store.counts()).queued).toBe(2);
     expect(engine.stats.get('orders')!.paused).toBe(true);
+  });
+
+  it('runOnce reports a source that could not be read, instead of "nothing to do"', async () => {
+    source.flowSource = () => ({
+      pollOnce: () =>
+        Promise.reject(new FerryError('FERRY_ODOO_USER_ERROR', 'the domain names a field Odoo lacks')),
+      readRecords: () => Promise.resolve([]),
+    });
+    engine.swap(engine.currentConfig); // rebuilds the flow's source from the connector
+    const { failedPolls } = await engine.runOnce(200);
+    expect([...failedPolls.keys()]).toEqual(['orders']);
+    expect(failedPolls.get('orders')!.message).toContain('field Odoo lacks');
   });
 });

@@ -55,6 +55,8 @@ export class Engine {
   /** Connectors replaced by a reload, closed at stop. */
   private readonly retired: { close(): Promise<void> }[] = [];
   private readonly pollTimers = new Map<string, NodeJS.Timeout>();
+  /** The last poll of these flows failed (after its quick retries); cleared by a poll that succeeds. */
+  private readonly pollErrors = new Map<string, Error>();
   private readonly polling = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Ids of the jobs being delivered here; a lease that ran out meanwhile must not start them twice. */
@@ -200,7 +202,7 @@ export class Engine {
   }
 
   /** Polls every flow once to the end, then delivers until nothing is due within `maxWaitMs`. */
-  async runOnce(maxWaitMs = 30_000): Promise<void> {
+  async runOnce(maxWaitMs = 30_000): Promise<{ failedPolls: Map<string, Error> }> {
     await Promise.all([...this.config.flows.keys()].map((name) => this.pollFlow(name)));
     await this.surfacePending();
     let idleSince = Date.now();
@@ -221,6 +223,7 @@ export class Engine {
     }
     await Promise.allSettled(this.inFlight);
     await this.writeBack.flush();
+    return { failedPolls: new Map(this.pollErrors) };
   }
 
   /**
@@ -276,7 +279,9 @@ export class Engine {
           randomize: true,
           shouldRetry: ({ error }) => isFerryError(error) && error.retryable && !this.stopping,
         });
+        this.pollErrors.delete(name);
       } catch (err) {
+        this.pollErrors.set(name, err as Error);
         log().error(
           { flow: name, code: (err as FerryError).code, err: redact((err as Error).message) },
           'poll failed; will try again at the next poll',
@@ -368,6 +373,7 @@ export class Engine {
     switch (result.kind) {
       case 'delivered':
         status.delivered++;
+        status.paused = false;
         await this.writeBack.add(flow, sink, job, result.response, result.version);
         break;
       case 'retry':

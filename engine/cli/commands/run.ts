@@ -35,11 +35,14 @@ export const runCommand: Command = {
     const { engine, store } = started;
 
     if (values.once) {
-      await engine.runOnce();
+      const { failedPolls } = await engine.runOnce();
       const counts = await store.counts();
       await started.close();
       io.out(`delivered ${counts.delivered}, dead ${counts.dead}, pending ${counts.queued + counts.leased}`);
-      return 0;
+      // A source that could not be read is not "nothing to do": cron and CI must see it.
+      for (const [flow, err] of failedPolls)
+        io.err(`flow ${flow}: could not read its source: ${err.message}`);
+      return failedPolls.size === 0 ? 0 : 1;
     }
 
     const reloader = new Reloader(

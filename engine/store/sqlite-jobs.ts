@@ -66,10 +66,9 @@ export class SqliteJobs {
          ON CONFLICT (flow, record_id) DO UPDATE SET idempotency_key = excluded.idempotency_key,
            fields = excluded.fields`,
       ),
-      lease: db.prepare<[Record<string, unknown>], JobRow>(
-        // Each side walks its own index and stops at the limit, so a large backlog is never sorted.
-        `UPDATE jobs SET status = 'leased', lease_owner = @owner, lease_until = @until, updated_at = @now
-         WHERE id IN (
+      // Each side walks its own index and stops at the limit, so a large backlog is never sorted.
+      leasable: db.prepare<[Record<string, unknown>], JobRow>(
+        `SELECT * FROM jobs WHERE id IN (
            SELECT id FROM (
              SELECT * FROM (
                SELECT id, not_before FROM jobs
@@ -80,8 +79,12 @@ export class SqliteJobs {
                SELECT id, not_before FROM jobs
                WHERE status = 'leased' AND lease_until <= @now AND ${IN_FLOWS}
                ORDER BY lease_until LIMIT @limit))
-           ORDER BY not_before, id LIMIT @limit)
-         RETURNING *`,
+           ORDER BY not_before, id LIMIT @limit)`,
+      ),
+      // Read, then marked by id in the same transaction: UPDATE … RETURNING * costs three times as much.
+      markLeased: db.prepare(
+        `UPDATE jobs SET status = 'leased', lease_owner = @owner, lease_until = @until, updated_at = @now
+         WHERE id IN (SELECT value FROM json_each(@ids))`,
       ),
       // One row write for both: SET expressions read the row as it was, so the first payload wins.
       beginAttempt: db.prepare<[Record<string, unknown>], { version: string | null; payload: string | null }>(
@@ -233,14 +236,15 @@ export class SqliteJobs {
 
   lease(owner: string, limit: number, leaseMs: number, now: number, flows: string[] | undefined): Job[] {
     if (limit <= 0 || flows?.length === 0) return [];
-    const rows = this.s.lease.all({
-      owner,
-      until: now + leaseMs,
-      now,
-      limit,
-      flows: flows ? JSON.stringify(flows) : null,
-    });
-    return rows.map(toJob).sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
+    const rows = this.s.leasable.all({ now, limit, flows: flows ? JSON.stringify(flows) : null });
+    if (rows.length === 0) return [];
+    const until = now + leaseMs;
+    this.s.markLeased.run({ owner, until, now, ids: JSON.stringify(rows.map((row) => row.id)) });
+    return rows
+      .map((row) =>
+        toJob({ ...row, status: 'leased', lease_owner: owner, lease_until: until, updated_at: now }),
+      )
+      .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
   }
 
   beginAttempt(

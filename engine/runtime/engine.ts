@@ -61,6 +61,8 @@ export class Engine {
   private readonly inFlight = new Set<Promise<void>>();
   /** Ids of the jobs being delivered here; a lease that ran out meanwhile must not start them twice. */
   private readonly inFlightJobs = new Set<number>();
+  /** Waiting for a delivery to finish: cheaper than a race over every delivery in flight each time. */
+  private readonly slotWaiters: (() => void)[] = [];
   /** Dead letters being posted on their record now. */
   private readonly surfacing = new Set<number>();
   /** Set when Odoo could not take a dead letter: the next poll posts the pending ones again. */
@@ -310,7 +312,8 @@ export class Engine {
 
   /** Leases what fits in the free slots and starts delivering it. Returns whether anything was leased. */
   private async workOnce(): Promise<boolean> {
-    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= this.concurrency)
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     const now = Date.now();
     const flows = [...this.config.flows.keys()].filter((name) => (this.pausedUntil.get(name) ?? 0) <= now);
     if (flows.length === 0) return false;
@@ -328,6 +331,7 @@ export class Engine {
       const task = this.run(job).finally(() => {
         this.inFlight.delete(task);
         this.inFlightJobs.delete(job.id);
+        for (const wake of this.slotWaiters.splice(0)) wake();
       });
       this.inFlight.add(task);
     }

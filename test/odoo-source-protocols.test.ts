@@ -119,8 +119,7 @@ describe.each(cases)('Odoo %i over %s', (version, protocol, movesField) => {
     expect(sim.db.search('mail.activity', [['res_id', '=', 1]])).toHaveLength(1);
   });
 
-  // The client authenticates over JSON-2 with res.users.context_get, which the simulator lacks so far.
-  it.skipIf(protocol === 'json2')('passes the preflight as the service account', async () => {
+  it('passes the preflight as the service account', async () => {
     sim = await startOdooSimulator({ version });
     client = createOdooClient({
       url: sim.url,

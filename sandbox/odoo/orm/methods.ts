@@ -252,6 +252,15 @@ export const METHODS: Record<string, MethodSpec> = {
     exists: (_profile, model) => model.mailThread,
     run: (env, model, ids, args) => new Records(activitySchedule(env, model, ids, args), false),
   },
+  // The JSON-2 API has no login call: clients learn their uid from the key's user context.
+  context_get: {
+    owner: 'Users',
+    params: [],
+    onRecords: false,
+    readonly: true,
+    exists: only('res.users'),
+    run: (env) => ({ lang: 'en_US', tz: 'Europe/Brussels', uid: env.uid }),
+  },
   has_group: {
     owner: 'Users',
     params: [{ name: 'group_ext_id' }],

@@ -15,7 +15,7 @@ import { formatViolations } from '../transform/contract.js';
 import type { HttpResponse, HttpTarget } from '../../connectors/http/types.js';
 import { chooseVersion } from './versions.js';
 import { renderHere, type Renderer } from './render-thread.js';
-import { shadowRecord, type ShadowReport } from './shadow.js';
+import { renderShadow, shadowRecord, type ShadowReport } from './shadow.js';
 
 export type AttemptResult =
   | { kind: 'delivered'; response: HttpResponse; version: string }
@@ -61,14 +61,14 @@ async function attemptDelivery(ctx: DeliveryContext, job: Job, attempt: number):
     version = chosen.name;
     // One `now` for the active and the shadow render, so `$now` never shows up as a difference.
     const bindings = { flow: flow.name, correlationId: job.correlationId, now: new Date().toISOString() };
+    const shadowing = ctx.shadow && renderShadow(flow, chosen.name, job.source, bindings, renderer);
     let rendered;
     try {
       rendered = await renderer(chosen, job.source, bindings);
     } catch (err) {
       return deadLetter(ctx, job, attempt, asFerryError(err, context), { version });
     }
-    if (ctx.shadow && flow.payload.shadow !== undefined)
-      await shadowRecord(ctx.shadow, flow, rendered, job.source, bindings, renderer);
+    if (ctx.shadow && shadowing) shadowRecord(ctx.shadow, flow, rendered, await shadowing);
     const payload = rendered.json;
     if (rendered.violations.length > 0) {
       const error = new FerryError(

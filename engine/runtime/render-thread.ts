@@ -58,6 +58,8 @@ export class RenderThread {
   /** Transform texts already sent, by number: a request carries a text only once. */
   private readonly transforms = new Map<string, number>();
   private nextTransform = 1;
+  /** Requests of this turn of the event loop, posted together: one message costs about what one render does. */
+  private outbox: RenderRequest[] = [];
 
   readonly render: Renderer = (version, source, bindings) => {
     const worker = this.failed || this.closing ? undefined : (this.worker ?? this.start());
@@ -77,7 +79,8 @@ export class RenderThread {
         bindings: transformBindings(version.name, fixed),
       };
       if (known === undefined) request.text = version.transformText;
-      worker.postMessage(request);
+      if (this.outbox.length === 0) setImmediate(() => this.post(worker));
+      this.outbox.push(request);
     });
   };
 
@@ -98,11 +101,20 @@ export class RenderThread {
     return number;
   }
 
+  private post(worker: Worker): void {
+    const requests = this.outbox;
+    this.outbox = [];
+    // A thread that failed meanwhile: its requests were already rendered here.
+    if (worker === this.worker) worker.postMessage(requests);
+  }
+
   private start(): Worker | undefined {
     try {
       const worker = new Worker(bootstrap(), { eval: true });
       worker.unref();
-      worker.on('message', (reply: RenderReply) => this.settle(worker, reply));
+      worker.on('message', (replies: RenderReply[]) => {
+        for (const reply of replies) this.settle(worker, reply);
+      });
       worker.on('error', (err) => this.fail(worker, err));
       worker.on('exit', (code) => this.fail(worker, new Error(`the render thread exited with code ${code}`)));
       this.worker = worker;

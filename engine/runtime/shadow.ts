@@ -121,42 +121,53 @@ export class ShadowReport {
 }
 
 /**
- * Renders the flow's shadow version for a record (`source`, its stored JSON) whose active payload was
- * just rendered, and records what differs. Called inside the delivery's log context, so lines carry
- * flow, record and correlation ID.
+ * Starts rendering the flow's shadow version of a record (`source`, its stored JSON) beside the active
+ * version `active`, so both renders travel together; undefined when there is no other version to shadow.
+ * Never rejects: a failure is part of the finding.
  */
-export async function shadowRecord(
-  report: ShadowReport,
+export function renderShadow(
   flow: FlowConfig,
-  active: { version: string; payload: unknown },
+  active: string,
   source: string,
   bindings: RenderBindings,
   renderer: Renderer,
-): Promise<void> {
+): Promise<VersionRender> | undefined {
   const shadowName = flow.payload.shadow;
   const shadow = shadowName === undefined ? undefined : flow.payload.versions.get(shadowName);
-  if (!shadow || shadow.name === active.version) return;
+  if (!shadow || shadow.name === active) return undefined;
+  return settled(shadow, () => renderer(shadow, source, bindings));
+}
+
+/**
+ * Records what a shadow render (`right`) finds against the active payload just rendered. Called inside
+ * the delivery's log context, so lines carry flow, record and correlation ID.
+ */
+export function shadowRecord(
+  report: ShadowReport,
+  flow: FlowConfig,
+  active: { version: string; payload: unknown },
+  right: VersionRender,
+): void {
   try {
-    const right = await settled(shadow, () => renderer(shadow, source, bindings));
     const differences = right.error ? [] : diffJson(active.payload, right.payload);
     const left: VersionRender = { version: active.version, payload: active.payload, violations: [] };
     report.add(flow.name, { left, right, differences });
     if (right.error) {
-      log().warn({ shadow: shadow.name, err: redact(right.error) }, 'shadow version failed to render');
+      log().warn({ shadow: right.version, err: redact(right.error) }, 'shadow version failed to render');
     } else if (right.violations.length > 0) {
       log().warn(
-        { shadow: shadow.name, violations: right.violations },
+        { shadow: right.version, violations: right.violations },
         'shadow version breaks its contract (not sent)',
       );
     }
     if (differences.length > 0) {
       log().debug(
-        { shadow: shadow.name, active: active.version, fields: differences.map((d) => d.pointer) },
+        { shadow: right.version, active: active.version, fields: differences.map((d) => d.pointer) },
         'shadow payload differs',
       );
     }
   } catch (err) {
     // Bookkeeping only; the delivery goes on whatever happens here.
-    log().warn({ shadow: shadow.name, err: redact((err as Error).message) }, 'shadow comparison failed');
+    log().warn({ shadow: right.version, err: redact((err as Error).message) }, 'shadow comparison failed');
   }
 }

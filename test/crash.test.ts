@@ -24,6 +24,9 @@ let dir: string;
 beforeAll(async () => {
   odoo = await startOdooSimulator({ port: 0 });
   threepl = await startThreePlSimulator({ token: 'crash-token-0001' });
+  // Every answer takes a little while, so the stream of 500 lasts long enough to be killed mid-way
+  // however fast the pipeline gets.
+  threepl.setFaults([{ kind: 'latency', ms: 40 }]);
   odoo.db.addCustomField('stock.picking', 'x_crash_batch', 'char', 'Crash batch');
   // New pickings copy the locations and operation type of a seeded one (they are required).
   const [template] = odoo.db.read('stock.picking', odoo.db.search('stock.picking', [], { limit: 1 }), [
@@ -124,11 +127,12 @@ describe('crash safety', () => {
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise((r) => child.once('exit', r));
       if (kills < MAX_KILLS) {
-        // Kill in the middle of the stream: once this run has delivered something, at a random moment.
+        // Kill in the middle of the stream: once this run has delivered something, at a random moment
+        // soon enough that a run rarely gets through every remaining record first.
         const before = delivered();
         const deadline = Date.now() + 20_000;
         while (delivered() === before && Date.now() < deadline) await sleep(20);
-        await sleep(Math.floor(Math.random() * 300));
+        await sleep(Math.floor(Math.random() * 100));
         child.kill('SIGKILL');
         kills++;
         if (delivered() > before && delivered() < RECORDS) midStreamKills++;

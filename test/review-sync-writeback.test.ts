@@ -16,22 +16,7 @@ import { SecretResolver, defaultSecretProviders } from '../engine/secrets/resolv
 import { defaultRegistry } from '../connectors/defaults.js';
 import { startOdooSimulator, type OdooSimulator } from '../sandbox/odoo/simulator.js';
 import { startThreePlSimulator, type ThreePlSimulator } from '../sandbox/threepl/simulator.js';
-import { writeProject } from './helpers/project.js';
-
-const CONNECTIONS = `kind: Connection
-name: odoo
-type: odoo
-url: \${env:ODOO_URL}
-database: \${env:ODOO_DB}
-login: \${env:ODOO_LOGIN}
-api_key: \${secret:env:ODOO_API_KEY}
----
-kind: Connection
-name: threepl
-type: http
-base_url: \${env:THREEPL_URL}
-auth: { bearer: "\${secret:env:THREEPL_TOKEN}" }
-`;
+import { ENV_CONNECTIONS as CONNECTIONS, writeProject } from './helpers/project.js';
 
 // Reads the correlation ID it writes back (to show the last sync in the payload, say).
 const FLOW = `kind: Flow

@@ -64,3 +64,19 @@ export function project(flow: string, extra: Record<string, string> = {}): strin
     ...extra,
   });
 }
+
+/** Connections that take every address and credential from the environment (simulators in tests). */
+export const ENV_CONNECTIONS = `kind: Connection
+name: odoo
+type: odoo
+url: \${env:ODOO_URL}
+database: \${env:ODOO_DB}
+login: \${env:ODOO_LOGIN}
+api_key: \${secret:env:ODOO_API_KEY}
+---
+kind: Connection
+name: threepl
+type: http
+base_url: \${env:THREEPL_URL}
+auth: { bearer: "\${secret:env:THREEPL_TOKEN}" }
+`;

@@ -21,6 +21,8 @@ export interface SandboxOptions {
 }
 
 const THREEPL_TOKEN = 'sandbox-3pl-token-0001';
+/** Where the tour keeps its state, relative to the folder it runs in. */
+const STORE_FILE = '.ferry/sandbox.db';
 
 export async function runSandbox(options: SandboxOptions): Promise<number> {
   const { out } = options;
@@ -74,7 +76,7 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
         { fields: ['body'], order: 'id desc', limit: 1 },
       );
       out(`   Posted in the picking's chatter in Odoo: ${notes.length ? 'yes' : 'no'}`);
-      out(`   ferry trace ${letter.correlationId}`);
+      out(`   Its whole story: npx ferry trace ${letter.correlationId} --store sqlite:${STORE_FILE}`);
 
       out(
         '\n3. An operator fixes the picking in Odoo (links its sale order) and requeues it with --rerender…',

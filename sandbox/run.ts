@@ -11,6 +11,7 @@ import { fixedSecret } from '../engine/secrets/types.js';
 import { createOdooClient } from '../connectors/odoo/client/client.js';
 import { startOdooSimulator } from './odoo/simulator.js';
 import { startThreePlSimulator } from './threepl/simulator.js';
+import { simulatorEnv } from './env.js';
 
 export interface SandboxOptions {
   flowsDir: string;
@@ -34,15 +35,7 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
   out(`Odoo simulator   ${odoo.url}  (database ${odoo.database}, service account ${SERVICE.login})`);
   out(`3PL simulator    ${threepl.url}`);
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ODOO_URL: odoo.url,
-    ODOO_DB: odoo.database,
-    ODOO_LOGIN: SERVICE.login,
-    ODOO_API_KEY: SERVICE.apiKey,
-    THREEPL_URL: threepl.url,
-    THREEPL_TOKEN,
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...simulatorEnv(odoo, threepl, THREEPL_TOKEN) };
   const config = loadConfig(options.flowsDir, { env });
   rmSync(join(options.stateDir, 'sandbox.db'), { force: true });
   const started = await startEngine(config, {

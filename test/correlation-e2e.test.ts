@@ -16,6 +16,7 @@ import { startEngine, type StartedEngine } from '../engine/runtime/start.js';
 import { createLogger, setRootLogger } from '../engine/log/logger.js';
 import { startOdooSimulator, type OdooSimulator } from '../sandbox/odoo/simulator.js';
 import { startThreePlSimulator, type ThreePlSimulator } from '../sandbox/threepl/simulator.js';
+import { simulatorEnv } from '../sandbox/env.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -43,14 +44,7 @@ beforeAll(async () => {
   // Every shipment's first attempt fails once, so each story includes a retry.
   threepl.setFaults([{ kind: 'server_error', status: 503, count: 6 }]);
   dir = mkdtempSync(join(tmpdir(), 'ferry-corr-'));
-  const env = {
-    ODOO_URL: odoo.url,
-    ODOO_DB: odoo.database,
-    ODOO_LOGIN: odoo.service.login,
-    ODOO_API_KEY: odoo.service.apiKey,
-    THREEPL_URL: threepl.url,
-    THREEPL_TOKEN: 'corr-token-0001',
-  };
+  const env = simulatorEnv(odoo, threepl, 'corr-token-0001');
   const config = loadConfig(join(root, 'flows'), { env });
   started = await startEngine(config, { storeUrl: `sqlite:${join(dir, 'state.db')}`, env });
   await started.engine.runOnce(10_000);

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOdooClient, type OdooClient } from '../connectors/odoo/client/client.js';
+import type { OdooClient } from '../connectors/odoo/client/client.js';
 import { assertPreflight, preflight } from '../connectors/odoo/preflight.js';
 import { formatPreflightTable } from '../connectors/odoo/preflight-table.js';
 import { isFerryError } from '../engine/errors.js';
-import { fixedSecret } from '../engine/secrets/types.js';
 import { startOdooSimulator, type Account, type OdooSimulator } from '../sandbox/odoo/simulator.js';
-import { flowConfig, odooConnection } from './odoo-source-fixtures.js';
+import { clientAs, flowConfig, odooConnection } from './odoo-source-fixtures.js';
 
 let sim: OdooSimulator;
 const clients: OdooClient[] = [];
@@ -20,13 +19,7 @@ afterEach(async () => {
 });
 
 function clientFor(account: Account): OdooClient {
-  const client = createOdooClient({
-    url: sim.url,
-    database: sim.database,
-    login: account.login,
-    apiKey: fixedSecret(account.apiKey),
-    protocol: 'jsonrpc',
-  });
+  const client = clientAs(sim, account);
   clients.push(client);
   return client;
 }

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOdooClient, type OdooClient } from '../connectors/odoo/client/client.js';
+import type { OdooClient } from '../connectors/odoo/client/client.js';
 import { createOdooFlowSource } from '../connectors/odoo/source.js';
 import type { SourceRecord } from '../engine/runtime/ports.js';
-import { fixedSecret } from '../engine/secrets/types.js';
 import { startOdooSimulator, type OdooSimulator } from '../sandbox/odoo/simulator.js';
-import { flowConfig } from './odoo-source-fixtures.js';
+import { clientAs, flowConfig } from './odoo-source-fixtures.js';
 
 const ORIGIN = 'expand-test';
 const PRODUCTS = [6, 12, 17, 26, 33];
@@ -14,13 +13,7 @@ let client: OdooClient;
 
 beforeEach(async () => {
   sim = await startOdooSimulator({ now: '2026-12-04 10:00:00' });
-  client = createOdooClient({
-    url: sim.url,
-    database: sim.database,
-    login: sim.service.login,
-    apiKey: fixedSecret(sim.service.apiKey),
-    protocol: 'jsonrpc',
-  });
+  client = clientAs(sim);
 });
 
 afterEach(async () => {

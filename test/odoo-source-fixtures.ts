@@ -1,5 +1,27 @@
-/** Flow configs for the Odoo connector tests: only the parts the source, sink and preflight read. */
+/** Flow configs and clients for the Odoo connector tests: only the parts the source, sink and preflight read. */
 import type { FlowConfig, OdooConnectionConfig } from '../engine/config/compiled.js';
+import {
+  createOdooClient,
+  type OdooClient,
+  type OdooClientOptions,
+} from '../connectors/odoo/client/client.js';
+import { fixedSecret } from '../engine/secrets/types.js';
+import type { Account, OdooSimulator } from '../sandbox/odoo/simulator.js';
+
+/** A client of the simulator as one of its accounts (the service account unless told). */
+export function clientAs(
+  sim: OdooSimulator,
+  account: Pick<Account, 'login' | 'apiKey'> = sim.service,
+  protocol: OdooClientOptions['protocol'] = 'jsonrpc',
+): OdooClient {
+  return createOdooClient({
+    url: sim.url,
+    database: sim.database,
+    login: account.login,
+    apiKey: fixedSecret(account.apiKey),
+    protocol,
+  });
+}
 
 export interface FlowOptions {
   name?: string;

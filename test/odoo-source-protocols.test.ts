@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOdooClient, type OdooClient } from '../connectors/odoo/client/client.js';
+import type { OdooClient } from '../connectors/odoo/client/client.js';
 import { createOdooRecordSink } from '../connectors/odoo/connection.js';
 import { preflight } from '../connectors/odoo/preflight.js';
 import { createOdooFlowSource } from '../connectors/odoo/source.js';
 import type { SourceRecord } from '../engine/runtime/ports.js';
-import { fixedSecret } from '../engine/secrets/types.js';
 import { startOdooSimulator, type OdooSimulator, type OdooVersion } from '../sandbox/odoo/simulator.js';
-import { flowConfig, odooConnection } from './odoo-source-fixtures.js';
+import { clientAs, flowConfig, odooConnection } from './odoo-source-fixtures.js';
 
 let sim: OdooSimulator | undefined;
 let client: OdooClient | undefined;
@@ -25,13 +24,7 @@ const cases: [OdooVersion, 'jsonrpc' | 'xmlrpc' | 'json2', string][] = [
 describe.each(cases)('Odoo %i over %s', (version, protocol, movesField) => {
   it('polls a tie larger than a page once each, expands, and writes back', async () => {
     sim = await startOdooSimulator({ version, now: '2026-12-04 10:00:00.5' });
-    client = createOdooClient({
-      url: sim.url,
-      database: sim.database,
-      login: sim.service.login,
-      apiKey: fixedSecret(sim.service.apiKey),
-      protocol,
-    });
+    client = clientAs(sim, sim.service, protocol);
     const ids = sim.db.createMany(
       'stock.picking',
       Array.from({ length: 120 }, () => ({
@@ -82,13 +75,7 @@ describe.each(cases)('Odoo %i over %s', (version, protocol, movesField) => {
 
   it('posts the dead-letter note as HTML, with an activity', async () => {
     sim = await startOdooSimulator({ version });
-    client = createOdooClient({
-      url: sim.url,
-      database: sim.database,
-      login: sim.service.login,
-      apiKey: fixedSecret(sim.service.apiKey),
-      protocol,
-    });
+    client = clientAs(sim, sim.service, protocol);
     await createOdooRecordSink(client).surfaceDeadLetter(
       'stock.picking',
       {
@@ -121,13 +108,7 @@ describe.each(cases)('Odoo %i over %s', (version, protocol, movesField) => {
 
   it('passes the preflight as the service account', async () => {
     sim = await startOdooSimulator({ version });
-    client = createOdooClient({
-      url: sim.url,
-      database: sim.database,
-      login: sim.service.login,
-      apiKey: fixedSecret(sim.service.apiKey),
-      protocol,
-    });
+    client = clientAs(sim, sim.service, protocol);
     const flow = flowConfig({
       fields: ['name', movesField],
       expand: { [movesField]: { fields: ['product_id'] } },

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOdooClient, type OdooClient } from '../connectors/odoo/client/client.js';
+import type { OdooClient } from '../connectors/odoo/client/client.js';
 import { createOdooFlowSource } from '../connectors/odoo/source.js';
 import type { Handoff, SourceRecord } from '../engine/runtime/ports.js';
-import { fixedSecret } from '../engine/secrets/types.js';
 import { startOdooSimulator, type OdooSimulator } from '../sandbox/odoo/simulator.js';
-import { flowConfig } from './odoo-source-fixtures.js';
+import { clientAs, flowConfig } from './odoo-source-fixtures.js';
 
 const T0 = '2026-12-04 10:00:00.250000';
 /** Restricts the flows to the pickings a test makes, not the simulator's demo data. */
@@ -15,13 +14,7 @@ let client: OdooClient;
 
 beforeEach(async () => {
   sim = await startOdooSimulator({ now: T0 });
-  client = createOdooClient({
-    url: sim.url,
-    database: sim.database,
-    login: sim.service.login,
-    apiKey: fixedSecret(sim.service.apiKey),
-    protocol: 'jsonrpc',
-  });
+  client = clientAs(sim);
 });
 
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOdooClient, type OdooClient } from '../connectors/odoo/client/client.js';
+import type { OdooClient } from '../connectors/odoo/client/client.js';
 import { registerOdoo } from '../connectors/odoo/index.js';
 import { createWebhookHandler } from '../connectors/odoo/webhook.js';
 import { ConnectorRegistry } from '../connectors/registry.js';
@@ -11,7 +11,7 @@ import { envSecretProvider } from '../engine/secrets/providers/env.js';
 import { SecretResolver } from '../engine/secrets/resolver.js';
 import { fixedSecret } from '../engine/secrets/types.js';
 import { startOdooSimulator, type OdooSimulator } from '../sandbox/odoo/simulator.js';
-import { flowConfig, odooConnection } from './odoo-source-fixtures.js';
+import { clientAs, flowConfig, odooConnection } from './odoo-source-fixtures.js';
 
 const TOKEN = 'hook-token-2b9c';
 let sim: OdooSimulator;
@@ -28,13 +28,7 @@ beforeEach(async () => {
   const factory = registerOdoo(new ConnectorRegistry()).source('odoo');
   connection = factory!({ ...odooConnection(sim.url), database: sim.database }, secrets);
   // Someone at the warehouse, working through the API like the web client does.
-  operator = createOdooClient({
-    url: sim.url,
-    database: sim.database,
-    login: sim.service.login,
-    apiKey: fixedSecret(sim.service.apiKey),
-    protocol: 'jsonrpc',
-  });
+  operator = clientAs(sim);
   hints.length = 0;
   const handler = createWebhookHandler([
     {

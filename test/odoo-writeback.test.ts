@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOdooClient, type OdooClient } from '../connectors/odoo/client/client.js';
+import type { OdooClient } from '../connectors/odoo/client/client.js';
 import { createOdooRecordSink, createOdooSourceConnection } from '../connectors/odoo/connection.js';
 import type { DeadLetterNotice, RecordSink } from '../engine/runtime/ports.js';
-import { fixedSecret } from '../engine/secrets/types.js';
+import { clientAs } from './odoo-source-fixtures.js';
 import { startOdooSimulator, type OdooSimulator } from '../sandbox/odoo/simulator.js';
 
 let sim: OdooSimulator;
@@ -11,13 +11,7 @@ let sink: RecordSink;
 
 beforeEach(async () => {
   sim = await startOdooSimulator({ now: '2026-12-04 10:00:00' });
-  client = createOdooClient({
-    url: sim.url,
-    database: sim.database,
-    login: sim.service.login,
-    apiKey: fixedSecret(sim.service.apiKey),
-    protocol: 'jsonrpc',
-  });
+  client = clientAs(sim);
   sink = createOdooRecordSink(client);
 });
 

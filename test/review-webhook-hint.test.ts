@@ -15,6 +15,7 @@ import { SecretResolver, defaultSecretProviders } from '../engine/secrets/resolv
 import { defaultRegistry } from '../connectors/defaults.js';
 import { startOdooSimulator, type OdooSimulator } from '../sandbox/odoo/simulator.js';
 import { startThreePlSimulator, type ThreePlSimulator } from '../sandbox/threepl/simulator.js';
+import { simulatorEnv } from '../sandbox/env.js';
 import { ENV_CONNECTIONS as CONNECTIONS, writeProject } from './helpers/project.js';
 
 const FLOW = `kind: Flow
@@ -49,15 +50,7 @@ beforeAll(async () => {
     'flow.yaml': FLOW,
     'contract.json': JSON.stringify({ type: 'object', required: ['picking'] }),
   });
-  const env = {
-    ODOO_URL: odoo.url,
-    ODOO_DB: odoo.database,
-    ODOO_LOGIN: odoo.service.login,
-    ODOO_API_KEY: odoo.service.apiKey,
-    THREEPL_URL: threepl.url,
-    THREEPL_TOKEN: 'hint-token-0001',
-    HOOK_TOKEN: 'hook-token-0001',
-  };
+  const env = { ...simulatorEnv(odoo, threepl, 'hint-token-0001'), HOOK_TOKEN: 'hook-token-0001' };
   store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'ferry-review-hint-')), 'state.db'));
   engine = new Engine(loadConfig(dir, { env }), {
     store,

@@ -33,11 +33,11 @@ export interface EngineOptions {
   owner?: string;
 }
 
+/** What this process did per flow since it started; what is queued lives in the store (`counts`). */
 export interface FlowStatus {
   delivered: number;
   retrying: number;
   dead: number;
-  queued: number;
   paused: boolean;
 }
 
@@ -130,7 +130,7 @@ export class Engine {
     for (const [name, source] of flowSources) {
       this.flowSources.set(name, source);
       if (!this.stats.has(name))
-        this.stats.set(name, { delivered: 0, retrying: 0, dead: 0, queued: 0, paused: false });
+        this.stats.set(name, { delivered: 0, retrying: 0, dead: 0, paused: false });
     }
   }
 

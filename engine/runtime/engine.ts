@@ -129,8 +129,7 @@ export class Engine {
     this.adopt(this.targets, targets);
     for (const [name, source] of flowSources) {
       this.flowSources.set(name, source);
-      if (!this.stats.has(name))
-        this.stats.set(name, { delivered: 0, retrying: 0, dead: 0, paused: false });
+      if (!this.stats.has(name)) this.stats.set(name, { delivered: 0, retrying: 0, dead: 0, paused: false });
     }
   }
 
